@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MailclerkConfig(AppConfig):
+    name = "mailclerk"
+    verbose_name = "Mail clerk"
