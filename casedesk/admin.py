@@ -7,6 +7,7 @@ from .models import (
     Attachment,
     Case,
     Contact,
+    MailTemplate,
     OutboundEmail,
     Profile,
     Queue,
@@ -69,7 +70,17 @@ class ActivityInline(admin.TabularInline):
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "contact", "site", "queue", "owner", "status", "priority", "updated_at"]
+    list_display = [
+        "number",
+        "title",
+        "contact",
+        "site",
+        "queue",
+        "owner",
+        "status",
+        "priority",
+        "updated_at",
+    ]
     list_filter = ["status", "priority", "queue", "channel", "site"]
     search_fields = ["=number", "title", "contact__email", "contact__name"]
     list_select_related = ["contact", "site", "queue", "owner"]
@@ -118,7 +129,16 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_filter = ["is_inline"]
     search_fields = ["filename", "=case__number"]
     list_select_related = ["case"]
-    readonly_fields = ["case", "activity", "file", "filename", "content_type", "size", "content_id", "is_inline"]
+    readonly_fields = [
+        "case",
+        "activity",
+        "file",
+        "filename",
+        "content_type",
+        "size",
+        "content_id",
+        "is_inline",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -126,13 +146,34 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "subject", "recipients", "kind", "status", "attempts", "delivery_status", "case"]
+    list_display = [
+        "created_at",
+        "subject",
+        "recipients",
+        "kind",
+        "status",
+        "attempts",
+        "delivery_status",
+        "case",
+    ]
     list_filter = ["status", "kind", "delivery_status"]
     search_fields = ["subject", "message_id", "=case__number", "to", "last_error"]
     list_select_related = ["case"]
     readonly_fields = [
-        "case", "activity", "kind", "created_by", "message_id", "in_reply_to", "references",
-        "attempts", "lease_until", "next_attempt_at", "sent_at", "esp_message_id", "delivery_status", "last_error",
+        "case",
+        "activity",
+        "kind",
+        "created_by",
+        "message_id",
+        "in_reply_to",
+        "references",
+        "attempts",
+        "lease_until",
+        "next_attempt_at",
+        "sent_at",
+        "esp_message_id",
+        "delivery_status",
+        "last_error",
     ]
 
     @admin.display(description="To")
@@ -177,3 +218,9 @@ class SiteDomainAdmin(admin.ModelAdmin):
     list_display = ["domain", "site"]
     search_fields = ["domain", "site__name"]
     list_select_related = ["site"]
+
+
+@admin.register(MailTemplate)
+class MailTemplateAdmin(admin.ModelAdmin):
+    list_display = ["key", "subject", "description"]
+    search_fields = ["key", "subject", "body"]

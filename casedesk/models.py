@@ -266,7 +266,9 @@ class Attachment(models.Model):
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=255, default="application/octet-stream")
     size = models.PositiveBigIntegerField(default=0)
-    content_id = models.CharField(max_length=255, blank=True, help_text="For inline images referenced by cid:")
+    content_id = models.CharField(
+        max_length=255, blank=True, help_text="For inline images referenced by cid:"
+    )
     is_inline = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -293,7 +295,9 @@ class OutboundEmail(models.Model):
         CONFIRMATION = "confirmation", "Confirmation"
         ACCOUNT = "account", "Account email"
 
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_emails")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_emails"
+    )
     activity = models.ForeignKey(
         Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_emails"
     )
@@ -347,11 +351,15 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     notify_by = models.CharField(max_length=10, choices=NotifyBy.choices, default=NotifyBy.EMAIL)
-    mobile_address = models.EmailField(blank=True, help_text="SMS gateway address, e.g. 5551234567@sms.example")
+    mobile_address = models.EmailField(
+        blank=True, help_text="SMS gateway address, e.g. 5551234567@sms.example"
+    )
     greeting = models.TextField(blank=True, default="Hello {{ contact.first_name }},")
     body_template = models.TextField(blank=True)
     signature = models.TextField(blank=True, default="Best regards,\n{{ agent.name }}")
-    from_mode = models.CharField(max_length=10, choices=FromMode.choices, default=FromMode.DEFAULT, blank=True)
+    from_mode = models.CharField(
+        max_length=10, choices=FromMode.choices, default=FromMode.DEFAULT, blank=True
+    )
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"
@@ -371,3 +379,19 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class MailTemplate(models.Model):
+    """An admin-editable template for automatic mail (confirmations, customer updates).
+    Variables as in casedesk.templating.template_context."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key

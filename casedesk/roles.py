@@ -31,6 +31,8 @@ def agent_users():
     from django.db.models import Q
 
     User = get_user_model()
-    return User.objects.filter(is_active=True).filter(
-        Q(is_superuser=True) | Q(is_staff=True, groups__name=AGENTS_GROUP)
-    ).distinct()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(is_staff=True, groups__name=AGENTS_GROUP))
+        .distinct()
+    )

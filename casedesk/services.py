@@ -101,7 +101,9 @@ def _event(name: str, case: Case, actor: Actor, **data) -> events.DomainEvent:
     )
 
 
-def _write_activity(case: Case, kind: str, actor: Actor, *, body: str = "", is_public: bool = True, **extra) -> Activity:
+def _write_activity(
+    case: Case, kind: str, actor: Actor, *, body: str = "", is_public: bool = True, **extra
+) -> Activity:
     activity = Activity.objects.create(
         case=case, kind=kind, body=body, is_public=is_public, **_actor_fields(actor), **extra
     )
@@ -126,7 +128,11 @@ def _email_fields(email: EmailDetails | None) -> dict:
 
 def _lock(case: Case) -> Case:
     """Re-read the case under a row lock so concurrent actions serialise."""
-    return Case.objects.select_for_update(of=("self",)).select_related("queue", "owner", "contact").get(pk=case.pk)
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("queue", "owner", "contact")
+        .get(pk=case.pk)
+    )
 
 
 def add_attachments(activity: Activity, files: Iterable[NewAttachment]) -> list[Attachment]:
@@ -201,7 +207,9 @@ def do_create_case(
 
 
 def _route_new_case(case: Case, queue: Queue | None, context: dict) -> None:
-    decision = RoutingDecision(queue=queue) if queue else (_router(case, context) if _router else RoutingDecision())
+    decision = (
+        RoutingDecision(queue=queue) if queue else (_router(case, context) if _router else RoutingDecision())
+    )
     target = decision.queue or default_queue()
     if decision.priority and decision.priority != case.priority:
         case.priority = decision.priority
@@ -252,11 +260,20 @@ def do_log_note(
     with transaction.atomic():
         case = _lock(case)
         activity = _write_activity(
-            case, kind, actor, body=body, html=html, is_public=is_public, meta=meta or {}, **_email_fields(email)
+            case,
+            kind,
+            actor,
+            body=body,
+            html=html,
+            is_public=is_public,
+            meta=meta or {},
+            **_email_fields(email),
         )
         add_attachments(activity, attachments)
         name = events.EMAIL_IN if kind == Activity.Kind.EMAIL_IN else events.NOTE_LOGGED
-        events.publish(_event(name, case, actor, activity_id=activity.pk, is_public=is_public, **(meta or {})))
+        events.publish(
+            _event(name, case, actor, activity_id=activity.pk, is_public=is_public, **(meta or {}))
+        )
     return activity
 
 
@@ -404,7 +421,9 @@ def do_reopen_case(case: Case, *, actor: Actor, reason: str = "") -> Case:
         case.status = Case.Status.IN_PROGRESS if case.owner_id else Case.Status.OPEN
         case.closed_at = None
         case.save(update_fields=["status", "closed_at"])
-        _write_activity(case, Activity.Kind.REOPENED, actor, body=reason.strip() or "Case reopened.", is_public=True)
+        _write_activity(
+            case, Activity.Kind.REOPENED, actor, body=reason.strip() or "Case reopened.", is_public=True
+        )
         events.publish(_event(events.REOPENED, case, actor))
     return case
 
@@ -425,7 +444,9 @@ def get_or_create_contact(email: str, *, name: str = "") -> tuple[Contact, bool]
     site_domain = SiteDomain.objects.select_related("site").filter(domain=domain).first()
     try:
         with transaction.atomic():
-            contact = Contact.objects.create(email=email, name=name.strip(), site=site_domain.site if site_domain else None)
+            contact = Contact.objects.create(
+                email=email, name=name.strip(), site=site_domain.site if site_domain else None
+            )
         return contact, True
     except IntegrityError:
         return Contact.objects.get(email=email), False

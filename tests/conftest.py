@@ -168,7 +168,11 @@ def case(customer, support_queue):
     from casedesk.models import Case
 
     return services.do_create_case(
-        title="Printer on fire", contact=customer, channel=Case.Channel.EMAIL, actor=customer, body="It burns."
+        title="Printer on fire",
+        contact=customer,
+        channel=Case.Channel.EMAIL,
+        actor=customer,
+        body="It burns.",
     )
 
 

@@ -39,7 +39,12 @@ print(json.dumps({
 
 
 def test_defaults_need_no_server(tmp_path):
-    env = {"PATH": os.environ["PATH"], "DEBUG": "1", "CASEDESK_VAR_DIR": str(tmp_path / "var"), "HOME": str(tmp_path)}
+    env = {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "1",
+        "CASEDESK_VAR_DIR": str(tmp_path / "var"),
+        "HOME": str(tmp_path),
+    }
     out = subprocess.run(
         [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )

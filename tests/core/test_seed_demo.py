@@ -16,7 +16,10 @@ def test_seed_demo_loads_the_documented_data_idempotently(db, settings):
     call_command("seed_demo")
     call_command("seed_demo")
     assert Queue.objects.get(is_default=True).name == "Support Cases"
-    assert set(Queue.objects.get(slug="support-cases").members.values_list("username", flat=True)) == {"alice", "bob"}
+    assert set(Queue.objects.get(slug="support-cases").members.values_list("username", flat=True)) == {
+        "alice",
+        "bob",
+    }
     assert set(Queue.objects.get(slug="billing").members.values_list("username", flat=True)) == {"carol"}
     assert Case.objects.count() == 20
     assert Case.objects.values("status").distinct().count() == 4

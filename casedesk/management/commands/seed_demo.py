@@ -139,7 +139,11 @@ class Command(BaseCommand):
         for i, title in enumerate(TITLES):
             contact = contacts[i % len(contacts)]
             channel = [Case.Channel.EMAIL, Case.Channel.PORTAL, Case.Channel.CONSOLE][i % 3]
-            queue = queues["billing"] if any(w in title.lower() for w in ("invoice", "refund", "vat", "billing", "quote")) else None
+            queue = (
+                queues["billing"]
+                if any(w in title.lower() for w in ("invoice", "refund", "vat", "billing", "quote"))
+                else None
+            )
             case = services.do_create_case(
                 title=title,
                 contact=contact,
@@ -153,9 +157,7 @@ class Command(BaseCommand):
             if stage >= 1:
                 owner = agents["carol"] if case.queue == queues["billing"] else agent_list[i % 2]
                 services.do_accept_case(case, actor=owner)
-                services.do_log_note(
-                    case, body="Looking into this now.", actor=owner, is_public=True
-                )
+                services.do_log_note(case, body="Looking into this now.", actor=owner, is_public=True)
                 services.do_log_note(
                     case, body="Checked the logs; nothing obvious yet.", actor=owner, is_public=False
                 )
