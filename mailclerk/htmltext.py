@@ -15,6 +15,7 @@ _BLOCK_TAGS = {
 _PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "ul", "ol", "table"}
 _SKIP_TAGS = {"head", "script", "style", "title", "meta", "link", "template", "noscript", "object", "iframe"}
 _WS = re.compile(r"[ \t\r\n\f\u200b]+")
+_MAX_QUOTE_CANDIDATES = 20
 _OUTLOOK_SEPARATOR = re.compile(r"border-top\s*:\s*solid\s+#(e1e1e1|b5c4df)", re.IGNORECASE)
 
 # Quote containers whose history is removed only when nothing the sender wrote follows them
@@ -94,9 +95,10 @@ def _strip_quotes_tree(root: etree._Element) -> bool:
     if seps:
         _drop_with_following(seps[0])
         changed = True
-    # Innermost-last order matters little: check each candidate that is still attached.
+    # Outermost first, so a removed thread takes its nested quotes with it. Real mail has a handful of
+    # candidates; the cap keeps a hostile message with thousands of them linear.
     for xp in _TRAILING_QUOTE_XPATHS:
-        for el in root.xpath(xp):
+        for el in root.xpath(xp)[:_MAX_QUOTE_CANDIDATES]:
             if el.getroottree().getroot() is not root:
                 continue
             if not _text_after(el):
@@ -236,5 +238,8 @@ def html_to_text(html: str) -> str:
         return ""
     out = _Writer()
     body = root.find("body")
-    _render(body if body is not None else root, out)
+    try:
+        _render(body if body is not None else root, out)
+    except RecursionError:
+        return _WS.sub(" ", root.text_content()).strip()
     return out.result()

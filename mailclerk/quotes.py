@@ -102,6 +102,8 @@ def _attribution_end(lines: list[str], i: int) -> int | None:
     if not first or _is_quoted(first):
         return None
     starts_on = bool(_ON_START.match(first))
+    if not starts_on and not any("@" in x or "<" in x for x in lines[i : i + 3]):
+        return None
     joined = ""
     for k in range(i, min(i + 3, len(lines))):
         part = lines[k].strip()
@@ -142,42 +144,41 @@ def _quote_block_end(lines: list[str], i: int) -> int:
     return i
 
 
-def _trim_blank_end(lines: list[str]) -> list[str]:
-    while lines and (_is_blank(lines[-1]) or _SEPARATOR.match(lines[-1])):
-        lines = lines[:-1]
-    return lines
+def _content_end(lines: list[str], end: int) -> int:
+    while end and (_is_blank(lines[end - 1]) or _SEPARATOR.match(lines[end - 1])):
+        end -= 1
+    return end
 
 
 def _strip_trailing(lines: list[str]) -> tuple[list[str], bool, bool]:
     """Peel quotes, list footers, ``-- `` signatures and mobile footers off the end until nothing changes."""
     quote = sig = False
+    end = len(lines)
     while True:
-        lines = _trim_blank_end(lines)
-        if not lines:
-            return lines, quote, sig
-        if _is_quoted(lines[-1]):
-            start = len(lines)
-            while start > 0 and (_is_quoted(lines[start - 1]) or _is_blank(lines[start - 1])):
-                start -= 1
-            lines, quote = lines[:start], True
+        end = _content_end(lines, end)
+        if not end:
+            return [], quote, sig
+        if _is_quoted(lines[end - 1]):
+            while end and (_is_quoted(lines[end - 1]) or _is_blank(lines[end - 1])):
+                end -= 1
+            quote = True
             continue
-        if _MOBILE_FOOTER.match(lines[-1]):
-            lines, sig = lines[:-1], True
+        if _MOBILE_FOOTER.match(lines[end - 1]):
+            end, sig = end - 1, True
             continue
-        tail_start = max(0, len(lines) - _MAX_SIGNATURE_LINES - 3)
         cut = None
-        for k in range(len(lines) - 1, tail_start - 1, -1):
+        for k in range(end - 1, max(0, end - _MAX_SIGNATURE_LINES - 3) - 1, -1):
             if lines[k].rstrip() == "--":
-                tail = [x for x in lines[k + 1 :] if not _is_blank(x)]
+                tail = [x for x in lines[k + 1 : end] if not _is_blank(x)]
                 if len(tail) <= _MAX_SIGNATURE_LINES and not any(_is_quoted(x) for x in tail):
                     cut = k
                 break
-            if _UNDERSCORES.match(lines[k]) and any(_LIST_FOOTER_HINT.search(x) for x in lines[k + 1 :]):
+            if _UNDERSCORES.match(lines[k]) and any(_LIST_FOOTER_HINT.search(x) for x in lines[k + 1 : end]):
                 cut = k
                 break
         if cut is None:
-            return lines, quote, sig
-        lines, sig = lines[:cut], True
+            return lines[:end], quote, sig
+        end, sig = cut, True
 
 
 def _find_history_start(lines: list[str], markers: set[str]) -> int | None:
@@ -249,6 +250,5 @@ def strip_quoted_text(text: str, *, markers: Sequence[str] = DEFAULT_MARKERS) ->
         quote_removed, sig_removed = quote_removed or q, sig_removed or s
     if not _has_own_words(lines):
         return "", quote_removed, sig_removed
-    while lines and _is_blank(lines[0]):
-        lines = lines[1:]
+    lines = lines[_next_content(lines, 0) :]
     return "\n".join(line.rstrip() for line in lines), quote_removed, sig_removed
