@@ -102,7 +102,9 @@ def build(rng: random.Random) -> EmailMessage:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=5000, help="number of messages (default 5000)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

@@ -33,9 +33,7 @@ DEFAULT_MARKERS: tuple[str, ...] = (
     "Inicio del mensaje reenviado:",
 )
 
-_ON_START = re.compile(
-    r"^(on|am|le|el|il|op|den|på|em|w dniu|dne|в|στις)\s", re.IGNORECASE
-)
+_ON_START = re.compile(r"^(on|am|le|el|il|op|den|på|em|w dniu|dne|в|στις)\s", re.IGNORECASE)
 _WROTE_END = re.compile(
     r"((wrote|writes|a\s+écrit|escribió|escribio|ha\s+scritto|escreveu|написал|написала|kirjoitti|írta|napsal"
     r"|έγραψε)\s*:"

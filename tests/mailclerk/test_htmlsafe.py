@@ -57,7 +57,7 @@ def test_it_loads_remote_images_when_the_agent_asks():
 
 def test_it_lets_no_remote_url_through_css():
     out = sanitize_email_html(
-        "<p style=\"color:red;background-image:url(https://t.example/a.gif)\">x</p>"
+        '<p style="color:red;background-image:url(https://t.example/a.gif)">x</p>'
         "<table background='https://t.example/b.gif'><tr><td>y</td></tr></table>"
     )
 
