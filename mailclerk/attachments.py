@@ -171,7 +171,7 @@ def collect_attachments(
     skipped: list[SkippedPart] = []
     total = 0
     candidates: list[AttachmentPart] = []
-    for part in _leaves(msg) if msg.is_multipart() else []:
+    for part in _leaves(msg):
         content_type = part.get_content_type()
         filename = _filename(part)
         if not _is_attachment(part, filename):

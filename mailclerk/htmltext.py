@@ -118,47 +118,43 @@ def strip_html_quotes(html: str) -> str:
 
 
 class _Writer:
+    """Accumulates lines; blocks ask for a line break (1) or a blank line (2) before the next text."""
+
     def __init__(self) -> None:
         self.lines: list[str] = [""]
-        self.pending_breaks = 0
+        self.pending = 0
 
     def text(self, s: str) -> None:
         if not s:
             return
-        if self.pending_breaks:
-            self._flush_breaks()
-        if not self.lines[-1] and s.startswith(" "):
+        self._flush()
+        current = self.lines[-1]
+        if s.startswith(" ") and (not current or current.endswith(" ")):
             s = s.lstrip(" ")
-        elif self.lines[-1].endswith(" ") and s.startswith(" "):
-            s = s[1:]
-        self.lines[-1] += s
+        self.lines[-1] = current + s
 
     def raw(self, s: str) -> None:
-        if self.pending_breaks:
-            self._flush_breaks()
-        parts = s.split("\n")
-        self.lines[-1] += parts[0]
-        self.lines.extend(parts[1:])
+        self._flush()
+        first, *rest = s.split("\n")
+        self.lines[-1] += first
+        self.lines.extend(rest)
 
     def hard_break(self) -> None:
-        self.pending_breaks = max(self.pending_breaks, 0)
+        self._flush()
         self.lines.append("")
 
     def block(self, blank: bool) -> None:
-        if self.lines[-1].strip() or len(self.lines) > 1:
-            self.pending_breaks = max(self.pending_breaks, 2 if blank else 1)
+        if len(self.lines) > 1 or self.lines[-1].strip():
+            self.pending = max(self.pending, 2 if blank else 1)
 
-    def _flush_breaks(self) -> None:
+    def _flush(self) -> None:
+        if not self.pending:
+            return
         if self.lines[-1].strip():
             self.lines.append("")
-            self.pending_breaks -= 1
-        while self.pending_breaks > 0:
-            if len(self.lines) > 1 and not self.lines[-2].strip() and not self.lines[-1].strip():
-                break
-            if self.lines[-1].strip() or (len(self.lines) > 1 and self.lines[-2].strip()):
-                self.lines.append("")
-            self.pending_breaks -= 1
-        self.pending_breaks = 0
+        if self.pending == 2 and len(self.lines) > 1 and self.lines[-2].strip():
+            self.lines.append("")
+        self.pending = 0
 
     def result(self) -> str:
         return "\n".join(line.rstrip() for line in self.lines).strip("\n")
@@ -167,10 +163,8 @@ class _Writer:
 def _render(el: etree._Element, out: _Writer, pre: bool = False) -> None:
     tag = el.tag if isinstance(el.tag, str) else ""
     tag = tag.lower()
-    if tag in _SKIP_TAGS or not isinstance(el.tag, str):
-        if not isinstance(el.tag, str) and el.tail:  # comments and processing instructions
-            _emit(el.tail, out, pre)
-        elif el.tail:
+    if tag in _SKIP_TAGS or not isinstance(el.tag, str):  # also comments and processing instructions
+        if el.tail:
             _emit(el.tail, out, pre)
         return
     is_block = tag in _BLOCK_TAGS or tag in _PARAGRAPH_TAGS

@@ -160,3 +160,12 @@ def test_safe_filename_shortens_long_names_but_keeps_the_extension():
 
     assert name.endswith(".pdf")
     assert len(name.encode()) <= 200
+
+
+def test_it_collects_a_message_whose_whole_body_is_a_file():
+    msg = EmailMessage()
+    msg.set_content(b"%PDF-1.4 scan", maintype="application", subtype="pdf", filename="scan.pdf")
+
+    stored, _ = collect_attachments(msg, AttachmentLimits())
+
+    assert [(a.filename, a.payload) for a in stored] == [("scan.pdf", b"%PDF-1.4 scan")]
