@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree
@@ -16,7 +17,7 @@ _PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
 _SKIP_TAGS = {"head", "script", "style", "title", "meta", "link", "template", "noscript", "object", "iframe"}
 _WS = re.compile(r"[ \t\r\n\f\u200b]+")
 _MAX_QUOTE_CANDIDATES = 20
-_OUTLOOK_SEPARATOR = re.compile(r"border-top\s*:\s*solid\s+#(e1e1e1|b5c4df)", re.IGNORECASE)
+_OUTLOOK_SEPARATOR = re.compile(r"border-top\s*:[^;\"]*#(e1e1e1|b5c4df)", re.IGNORECASE)
 
 # Quote containers whose history is removed only when nothing the sender wrote follows them
 # (otherwise the reply is interleaved and the text stage keeps it, rendered with "> ").
@@ -49,6 +50,17 @@ def _parse(html: str) -> etree._Element | None:
 
 def _text_after(el: etree._Element) -> str:
     return "".join(el.xpath("following::text()")).strip()
+
+
+def _has_answers_inside(el: etree._Element) -> bool:
+    """Gmail puts inline answers inside div.gmail_quote, between the blockquotes: that text is the sender's."""
+    if "gmail_quote" not in (el.get("class") or "") or el.tag == "blockquote":
+        return False
+    probe = copy.deepcopy(el)
+    probe.tail = None
+    for inner in probe.xpath(".//blockquote | .//*[contains(@class, 'gmail_attr')]"):
+        _drop(inner)
+    return bool(probe.text_content().strip())
 
 
 def _drop(el: etree._Element) -> None:
@@ -101,7 +113,7 @@ def _strip_quotes_tree(root: etree._Element) -> bool:
         for el in root.xpath(xp)[:_MAX_QUOTE_CANDIDATES]:
             if el.getroottree().getroot() is not root:
                 continue
-            if not _text_after(el):
+            if not _text_after(el) and not _has_answers_inside(el):
                 _drop(el)
                 changed = True
     return changed

@@ -61,7 +61,7 @@ _MOBILE_FOOTER = re.compile(
     r"|obtener outlook para (ios|android)"
     r"|télécharger outlook pour (ios|android)"
     r"|outlook für (ios|android) herunterladen"
-    r"|sent (with|via) [\w \-]{1,30}"
+    r"|sent (with|via|from) (proton ?mail|blackberry|spark|airmail|superhuman|samsung)[\w \-]{0,30}"
     r"|sent from [\w]+ for (iphone|ipad|android|ios)"
     r"|von meinem [\w \-]{1,40} gesendet"
     r"|gesendet von meinem [\w \-]{1,40}"
