@@ -99,11 +99,13 @@ def _attribution_end(lines: list[str], i: int) -> int | None:
     first = lines[i].strip()
     if not first or _is_quoted(first):
         return None
-    starts_on = bool(_ON_START.match(first))
-    if not starts_on and not any("@" in x or "<" in x for x in lines[i : i + 3]):
+    if not any(x.rstrip().endswith(":") for x in lines[i : i + 3]):
         return None
+    dated = bool(_ON_START.match(first))
+    # Undated attributions only wrap when a long address pushes "wrote:" onto the next line.
+    span = 3 if dated or "@" in first or "<" in first else 1
     joined = ""
-    for k in range(i, min(i + 3, len(lines))):
+    for k in range(i, min(i + span, len(lines))):
         part = lines[k].strip()
         if not part or (k > i and _is_quoted(part)):
             return None
@@ -111,14 +113,12 @@ def _attribution_end(lines: list[str], i: int) -> int | None:
         if len(joined) > _MAX_HEADER_CHARS:
             return None
         if _WROTE_END.search(joined):
-            if starts_on and any(c.isdigit() for c in joined):
+            if dated and any(c.isdigit() for c in joined):
                 return k
-            # "Jane Doe <jane@example.com> wrote:" without a date: only trust it when a quote (already
-            # peeled off the end, or still there) follows.
+            # "Jane Doe wrote:" without a date: only an attribution if a quote follows (still there, or
+            # already peeled off the end).
             nxt = _next_content(lines, k + 1)
-            if ("@" in joined or "<" in joined) and (nxt >= len(lines) or _is_quoted(lines[nxt])):
-                return k
-            return None
+            return k if nxt >= len(lines) or _is_quoted(lines[nxt]) else None
     return None
 
 
