@@ -1,0 +1,31 @@
+"""Who may use the portal: logged-in customers (users linked to a Contact). Anonymous
+visitors go to the portal sign-in, agents to the console, anyone else gets 403."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from casedesk.roles import is_agent
+
+from .selectors import customer_contact
+
+
+def customer_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("selfservice:login"))
+        if is_agent(request.user):
+            return redirect("console:my_work")
+        contact = customer_contact(request.user)
+        if contact is None:
+            raise PermissionDenied("The portal is for customers.")
+        request.contact = contact
+        return view(request, *args, **kwargs)
+
+    return wrapper
