@@ -7,12 +7,13 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from casedesk.roles import is_agent
 
-from .selectors import customer_contact
+from .selectors import case_for_customer, customer_contact
 
 
 def customer_required(view):
@@ -29,3 +30,22 @@ def customer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def customer_case(*methods: str):
+    """For views of one case: resolves `number` to a case the customer may see (404 for
+    anyone else's, before any other answer such as 405) and passes it to the view."""
+    allowed = list(methods or ("GET", "HEAD"))
+
+    def decorator(view):
+        @customer_required
+        @wraps(view)
+        def wrapper(request, number: int, **kwargs):
+            case = case_for_customer(request.contact, number)
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            return view(request, case, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -52,7 +52,9 @@ def to_new_attachments(files) -> list[NewAttachment]:
 class SignupForm(forms.Form):
     name = forms.CharField(max_length=200, required=False)
     email = forms.EmailField(max_length=254)
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     password2 = forms.CharField(
         label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -66,7 +68,9 @@ class SignupForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords differ.")
         elif p1 and data.get("email"):
-            probe = get_user_model()(username=data["email"], email=data["email"], first_name=data.get("name", ""))
+            probe = get_user_model()(
+                username=data["email"], email=data["email"], first_name=data.get("name", "")
+            )
             try:
                 password_validation.validate_password(p1, probe)
             except ValidationError as exc:
@@ -121,7 +125,13 @@ class PortalPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the email is queued as an OutboundEmail row."""
 
     def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
     ):
         url = settings.CASEDESK_SITE_URL + reverse(
             "selfservice:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
@@ -163,8 +173,12 @@ class NoteForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(label="Reason (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        label="Reason (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label="Why reopen? (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        label="Why reopen? (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

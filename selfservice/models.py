@@ -10,7 +10,9 @@ class Signup(models.Model):
     """A portal sign-up. The user stays inactive until the address is verified; the row
     tells a pending sign-up apart from an account an admin deactivated."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_signup")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_signup"
+    )
     name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     verified_at = models.DateTimeField(null=True, blank=True)

@@ -39,9 +39,7 @@ def public_activities() -> QuerySet[Activity]:
 
 def my_cases(contact: Contact) -> QuerySet[Case]:
     """Cases for the list page: open ones first, then by last update, with "replied since"."""
-    replied = public_activities().filter(
-        case=OuterRef("pk"), actor_user__isnull=False, kind__in=REPLY_KINDS
-    )
+    replied = public_activities().filter(case=OuterRef("pk"), actor_user__isnull=False, kind__in=REPLY_KINDS)
     replied = replied.filter(Q(created_at__gt=OuterRef("customer_seen_at")) | Q(case__customer_seen_at=None))
     return (
         visible_cases(contact)

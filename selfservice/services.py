@@ -33,7 +33,9 @@ def portal_url(name: str, **kwargs) -> str:
 
 def send_account_email(*, to: str, subject: str, template: str, context: dict) -> OutboundEmail:
     """Queue an account email (never sent here: the RuleManager sends every queued row)."""
-    text = render_to_string(f"selfservice/email/{template}", {"site_url": settings.CASEDESK_SITE_URL, **context})
+    text = render_to_string(
+        f"selfservice/email/{template}", {"site_url": settings.CASEDESK_SITE_URL, **context}
+    )
     return services.enqueue_email(to=[to], subject=subject, text=text, kind=OutboundEmail.Kind.ACCOUNT)
 
 
@@ -200,9 +202,14 @@ def do_notify_customer(activity_id: int) -> OutboundEmail | None:
         .filter(pk=activity_id)
         .first()
     )
-    if activity is None or not activity.is_public or activity.kind not in (
-        Activity.Kind.NOTE,
-        Activity.Kind.CLOSED,
+    if (
+        activity is None
+        or not activity.is_public
+        or activity.kind
+        not in (
+            Activity.Kind.NOTE,
+            Activity.Kind.CLOSED,
+        )
     ):
         return None
     if activity.actor_user is None or not is_agent(activity.actor_user):
@@ -210,7 +217,11 @@ def do_notify_customer(activity_id: int) -> OutboundEmail | None:
     contact = activity.case.contact
     if not contact.is_active or contact.email_bounced_at is not None:
         return None
-    key = mail_templates.CUSTOMER_CLOSED if activity.kind == Activity.Kind.CLOSED else mail_templates.CUSTOMER_UPDATE
+    key = (
+        mail_templates.CUSTOMER_CLOSED
+        if activity.kind == Activity.Kind.CLOSED
+        else mail_templates.CUSTOMER_UPDATE
+    )
     try:
         with transaction.atomic():
             record = CustomerNotification.objects.create(activity=activity)

@@ -6,13 +6,12 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST
 
 from casedesk.roles import is_agent
 from casedesk.services import CaseActionError, do_mark_case_seen_by_customer
 
 from . import ratelimit, selectors, services, tokens
-from .access import customer_required
+from .access import customer_case, customer_required
 from .downloads import attachment_response
 from .forms import (
     CloseForm,
@@ -68,15 +67,13 @@ def _case_page(request, case, *, note_form=None, status=200):
     return response
 
 
-@customer_required
-def case_detail(request, number: int):
-    return _case_page(request, selectors.case_for_customer(request.contact, number))
+@customer_case()
+def case_detail(request, case):
+    return _case_page(request, case)
 
 
-@require_POST
-@customer_required
-def case_add_note(request, number: int):
-    case = selectors.case_for_customer(request.contact, number)
+@customer_case("POST")
+def case_add_note(request, case):
     form = NoteForm(request.POST, request.FILES)
     if not form.is_valid():
         return _case_page(request, case, note_form=form, status=400)
@@ -94,10 +91,8 @@ def case_add_note(request, number: int):
     return redirect("selfservice:case", number=case.number)
 
 
-@require_POST
-@customer_required
-def case_close(request, number: int):
-    case = selectors.case_for_customer(request.contact, number)
+@customer_case("POST")
+def case_close(request, case):
     form = CloseForm(request.POST)
     form.is_valid()
     try:
@@ -108,10 +103,8 @@ def case_close(request, number: int):
     return redirect("selfservice:case", number=case.number)
 
 
-@require_POST
-@customer_required
-def case_reopen(request, number: int):
-    case = selectors.case_for_customer(request.contact, number)
+@customer_case("POST")
+def case_reopen(request, case):
     form = ReopenForm(request.POST)
     form.is_valid()
     try:
@@ -122,9 +115,8 @@ def case_reopen(request, number: int):
     return redirect("selfservice:case", number=case.number)
 
 
-@customer_required
-def attachment_download(request, number: int, attachment_id: int):
-    case = selectors.case_for_customer(request.contact, number)
+@customer_case()
+def attachment_download(request, case, attachment_id: int):
     return attachment_response(selectors.attachment_for_customer(case, attachment_id))
 
 
@@ -140,7 +132,9 @@ def signup(request):
         if ratelimit.hit(request, "signup", email):
             form.add_error(None, ratelimit.LIMITED_MESSAGE)
             return render(request, "selfservice/signup.html", {"form": form}, status=429)
-        services.do_sign_up(email=email, password=form.cleaned_data["password1"], name=form.cleaned_data["name"])
+        services.do_sign_up(
+            email=email, password=form.cleaned_data["password1"], name=form.cleaned_data["name"]
+        )
         return redirect("selfservice:signup_sent")
     return render(request, "selfservice/signup.html", {"form": form})
 

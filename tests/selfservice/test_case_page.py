@@ -24,12 +24,20 @@ def test_it_shows_the_public_history_only_oldest_first(customer_client, case, ag
         is_public=False,
         attachments=[NewAttachment("internal.txt", b"secret")],
     )
-    services.do_log_note(case, body="Notified bob", actor=None, kind=Activity.Kind.NOTIFICATION, is_public=True)
+    services.do_log_note(
+        case, body="Notified bob", actor=None, kind=Activity.Kind.NOTIFICATION, is_public=True
+    )
     services.do_log_note(case, body="Rule blew up", actor=None, kind=Activity.Kind.RULE_ERROR, is_public=True)
     content = customer_client.get(case_url(case)).content.decode()
     assert "It burns." in content and "Agent public reply" in content
     assert content.index("It burns.") < content.index("Agent public reply")
-    for hidden in ("Internal: customer is grumpy", "internal.txt", "Notified bob", "Rule blew up", "Dispatched"):
+    for hidden in (
+        "Internal: customer is grumpy",
+        "internal.txt",
+        "Notified bob",
+        "Rule blew up",
+        "Dispatched",
+    ):
         assert hidden not in content
 
 

@@ -17,7 +17,9 @@ def test_an_agent_signing_in_to_the_portal_is_sent_to_the_console(client, agent)
 
 def test_a_safe_next_is_followed(client, customer, case):
     target = reverse("selfservice:case", args=[case.number])
-    response = client.post(reverse(LOGIN), {"username": customer.email, "password": "pw-customer", "next": target})
+    response = client.post(
+        reverse(LOGIN), {"username": customer.email, "password": "pw-customer", "next": target}
+    )
     assert response["Location"] == target
 
 
@@ -25,7 +27,8 @@ def test_next_never_redirects_off_site(client, customer):
     for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "https:evil.example"):
         client.logout()
         response = client.post(
-            reverse(LOGIN) + f"?next={evil}", {"username": customer.email, "password": "pw-customer", "next": evil}
+            reverse(LOGIN) + f"?next={evil}",
+            {"username": customer.email, "password": "pw-customer", "next": evil},
         )
         assert response.status_code == 302
         assert response["Location"] == reverse("selfservice:my_cases"), evil

@@ -12,7 +12,9 @@ def open_case(contact, title):
     return services.do_create_case(title=title, contact=contact, channel=Case.Channel.PORTAL, actor=contact)
 
 
-def test_it_lists_my_open_and_closed_cases_with_status(customer_client, customer, other_customer, support_queue):
+def test_it_lists_my_open_and_closed_cases_with_status(
+    customer_client, customer, other_customer, support_queue
+):
     mine_open = open_case(customer, "Open one")
     mine_closed = services.do_close_case(open_case(customer, "Closed one"), actor=customer)
     theirs = open_case(other_customer, "Not yours")
@@ -25,7 +27,9 @@ def test_it_lists_my_open_and_closed_cases_with_status(customer_client, customer
     assert "Closed" in content
 
 
-def test_it_flags_cases_the_support_team_replied_to_since_the_customer_looked(customer_client, customer, agent):
+def test_it_flags_cases_the_support_team_replied_to_since_the_customer_looked(
+    customer_client, customer, agent
+):
     case = open_case(customer, "Waiting for help")
     customer_client.get(reverse("selfservice:case", args=[case.number]))
     assert not customer_client.get(reverse("selfservice:my_cases")).context["cases"][0].replied_since_seen

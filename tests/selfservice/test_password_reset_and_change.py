@@ -42,7 +42,11 @@ def test_a_customer_changes_their_password(customer_client, customer):
 def test_a_wrong_old_password_changes_nothing(customer_client, customer):
     response = customer_client.post(
         reverse("selfservice:password_change"),
-        {"old_password": "nope", "new_password1": "xx-long-password-1", "new_password2": "xx-long-password-1"},
+        {
+            "old_password": "nope",
+            "new_password1": "xx-long-password-1",
+            "new_password2": "xx-long-password-1",
+        },
     )
     assert response.status_code == 200
     customer.user.refresh_from_db()

@@ -53,7 +53,9 @@ def test_sign_ups_are_limited(client, db, limits):
 
 def test_password_resets_are_limited(client, customer, limits):
     for _ in range(3):
-        assert client.post(reverse("selfservice:password_reset"), {"email": customer.email}).status_code == 302
+        assert (
+            client.post(reverse("selfservice:password_reset"), {"email": customer.email}).status_code == 302
+        )
     response = client.post(reverse("selfservice:password_reset"), {"email": customer.email})
     assert response.status_code == 429 and LIMITED_MESSAGE.encode() in response.content
     assert OutboundEmail.objects.count() == 3
@@ -62,7 +64,9 @@ def test_password_resets_are_limited(client, customer, limits):
 def test_failed_sign_ins_lock_the_address_even_with_the_right_password(client, customer, limits):
     for _ in range(3):
         client.post(reverse("selfservice:login"), {"username": customer.email, "password": "wrong"})
-    response = client.post(reverse("selfservice:login"), {"username": customer.email, "password": "pw-customer"})
+    response = client.post(
+        reverse("selfservice:login"), {"username": customer.email, "password": "pw-customer"}
+    )
     assert response.status_code == 200 and LIMITED_MESSAGE.encode() in response.content
     assert "_auth_user_id" not in client.session
     unknown = client.post(reverse("selfservice:login"), {"username": "nobody@example.org", "password": "x"})

@@ -38,7 +38,9 @@ def test_the_link_works_only_once(client, customer):
 def test_the_link_expires(client, customer, settings):
     request_link(client, customer.email)
     path = link_in(account_emails(customer.email)[0].text, "/portal/signin/")
-    with time_machine.travel(timezone.now() + timedelta(seconds=settings.CASEDESK_PORTAL_SIGNIN_LINK_MAX_AGE + 5)):
+    with time_machine.travel(
+        timezone.now() + timedelta(seconds=settings.CASEDESK_PORTAL_SIGNIN_LINK_MAX_AGE + 5)
+    ):
         assert client.post(path).status_code == 400
 
 

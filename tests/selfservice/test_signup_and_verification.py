@@ -35,7 +35,9 @@ def test_it_queues_a_verification_email_and_keeps_the_account_inactive(client, d
 
 def test_an_unverified_account_cannot_sign_in(client, db):
     sign_up(client)
-    response = client.post(reverse("selfservice:login"), {"username": "new@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("selfservice:login"), {"username": "new@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
 
@@ -62,7 +64,10 @@ def test_following_the_link_activates_logs_in_and_links_the_existing_contact(cli
     assert contact.user == user
     assert Signup.objects.get(user=user).verified_at is not None
     listing = client.get(reverse("selfservice:my_cases"))
-    assert f"Case {by_mail.number}".encode() in listing.content or str(by_mail.number).encode() in listing.content
+    assert (
+        f"Case {by_mail.number}".encode() in listing.content
+        or str(by_mail.number).encode() in listing.content
+    )
 
 
 def test_a_contact_is_created_when_none_has_the_address(client, db):
