@@ -98,3 +98,22 @@ def screenshot_on_failure(request):
                 page.screenshot(path=str(out / f"{name}-{index}.png"), full_page=True)
             except Exception as exc:  # a dead page must not hide the test's own failure
                 print(f"screenshot failed: {exc}")
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, built while MEDIA_URL names another host: our settings
+    have MEDIA_URL = None (attachments only through authorised views), on which Django's
+    live-server media handler fails every request; a URL with a host makes it serve nothing."""
+    import os
+
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    )
+    with override_settings(MEDIA_URL="http://media.invalid/"):
+        server = LiveServer(addr)
+    yield server
+    server.stop()
