@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, When
 from django.http import Http404
 
 from casedesk.models import Activity, Attachment, Case, Contact
@@ -44,8 +45,13 @@ def my_cases(contact: Contact) -> QuerySet[Case]:
     return (
         visible_cases(contact)
         .select_related("contact")
-        .annotate(replied_since_seen=Exists(replied))
-        .order_by("closed_at", "-updated_at")
+        .annotate(
+            replied_since_seen=Exists(replied),
+            closed_last=DbCase(
+                When(status=Case.Status.CLOSED, then=1), default=0, output_field=IntegerField()
+            ),
+        )
+        .order_by("closed_last", "-updated_at", "-number")
     )
 
 
