@@ -32,9 +32,10 @@ def customer_required(view):
     return wrapper
 
 
-def customer_case(*methods: str):
+def customer_case(*methods: str, own: bool = False):
     """For views of one case: resolves `number` to a case the customer may see (404 for
-    anyone else's, before any other answer such as 405) and passes it to the view."""
+    anyone else's, before any other answer such as 405) and passes it to the view. With
+    `own`, only the case's contact may act (site colleagues may only look)."""
     allowed = list(methods or ("GET", "HEAD"))
 
     def decorator(view):
@@ -44,6 +45,8 @@ def customer_case(*methods: str):
             case = case_for_customer(request.contact, number)
             if request.method not in allowed:
                 return HttpResponseNotAllowed(allowed)
+            if own and case.contact_id != request.contact.pk:
+                raise PermissionDenied("Only the person who opened the case can change it.")
             return view(request, case, **kwargs)
 
         return wrapper

@@ -60,6 +60,7 @@ def _case_page(request, case, *, note_form=None, status=200):
         "close_form": CloseForm(),
         "reopen_form": ReopenForm(),
         "can_reopen": services.can_reopen(case),
+        "is_own": case.contact_id == request.contact.pk,
     }
     response = render(request, "selfservice/case.html", context, status=status)
     if case.contact_id == request.contact.pk:
@@ -72,7 +73,7 @@ def case_detail(request, case):
     return _case_page(request, case)
 
 
-@customer_case("POST")
+@customer_case("POST", own=True)
 def case_add_note(request, case):
     form = NoteForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -91,7 +92,7 @@ def case_add_note(request, case):
     return redirect("selfservice:case", number=case.number)
 
 
-@customer_case("POST")
+@customer_case("POST", own=True)
 def case_close(request, case):
     form = CloseForm(request.POST)
     form.is_valid()
@@ -103,7 +104,7 @@ def case_close(request, case):
     return redirect("selfservice:case", number=case.number)
 
 
-@customer_case("POST")
+@customer_case("POST", own=True)
 def case_reopen(request, case):
     form = ReopenForm(request.POST)
     form.is_valid()
@@ -148,7 +149,11 @@ def verify(request, token: str):
     if user is None or not services.is_pending_signup(user):
         return render(request, "selfservice/link_invalid.html", {"what": "verify"}, status=400)
     if request.method == "POST":
-        services.do_verify_signup(user)
+        try:
+            services.do_verify_signup(user)
+        except CaseActionError as exc:  # the contact got another login since the sign-up
+            messages.error(request, str(exc))
+            return render(request, "selfservice/link_invalid.html", {"what": "verify"}, status=409)
         login(request, user, backend=AUTH_BACKEND)
         messages.success(request, "Your email address is confirmed. Welcome!")
         return redirect("selfservice:my_cases")

@@ -67,3 +67,15 @@ def test_colleagues_cases_are_hidden_unless_site_visibility_is_on(customer_clien
     assert customer_client.get(reverse("selfservice:case", args=[theirs.number])).status_code == 200
     theirs.refresh_from_db()
     assert theirs.customer_seen_at is None  # a colleague looking is not the contact looking
+
+
+def test_site_colleagues_may_look_but_not_act(customer_client, customer, acme, settings):
+    settings.CASEDESK_PORTAL_SITE_VISIBILITY = True
+    theirs = open_case(make_customer("erik@acme.example", "Erik", acme), "Colleague's case")
+    before = theirs.activities.count()
+    page = customer_client.get(reverse("selfservice:case", args=[theirs.number]))
+    assert b"only they can add notes" in page.content and b'id="note-form"' not in page.content
+    for name in ("selfservice:case_add_note", "selfservice:case_close", "selfservice:case_reopen"):
+        assert customer_client.post(reverse(name, args=[theirs.number]), {"body": "hi"}).status_code == 403
+    theirs.refresh_from_db()
+    assert not theirs.is_closed and theirs.activities.count() == before

@@ -140,3 +140,16 @@ def test_mismatched_or_weak_passwords_are_explained_and_nothing_is_created(clien
     assert response.status_code == 200 and b"too short" in response.content
     assert not User.objects.filter(username="new@example.org").exists()
     assert OutboundEmail.objects.count() == 0
+
+
+def test_verifying_after_the_contact_got_another_login_is_refused_cleanly(client, db):
+    from casedesk import services
+
+    sign_up(client)
+    path = link_in(account_emails("new@example.org")[0].text, "/portal/verify/")
+    contact, _ = services.get_or_create_contact("new@example.org")
+    other = User.objects.create_user("admin-made", "elsewhere@example.org", "pw")
+    services.do_link_contact_user(contact, user=other)
+    response = client.post(path)
+    assert response.status_code == 409 and b"already has a portal account" in response.content
+    assert not User.objects.get(username="new@example.org").is_active
