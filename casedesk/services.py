@@ -538,3 +538,25 @@ def enqueue_email(
             )
         )
     return outbound
+
+
+# --- self-service portal (issue 8) ------------------------------------------------------
+
+
+def do_link_contact_user(contact: Contact, *, user: AbstractBaseUser) -> Contact:
+    """Give a contact its portal login (after the address was verified)."""
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if contact.user_id is not None and contact.user_id != user.pk:
+            raise CaseActionError(f"{contact.email} already has a portal account.")
+        if contact.user_id is None:
+            contact.user = user
+            contact.save(update_fields=["user"])
+    return contact
+
+
+def do_mark_case_seen_by_customer(case: Case) -> None:
+    """Record that the contact looked at the case in the portal (for "replied since")."""
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(customer_seen_at=now)
+    case.customer_seen_at = now

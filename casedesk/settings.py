@@ -165,6 +165,25 @@ SERVER_EMAIL = CASEDESK_FROM_EMAIL
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Self-service portal (selfservice, issue 8) ------------------------------------------
+# Email the customer when an agent logs a public note on or closes their case.
+CASEDESK_PORTAL_NOTIFY_CUSTOMER = env.bool("CASEDESK_PORTAL_NOTIFY_CUSTOMER", default=True)
+# Contacts of the same Site see each other's cases in the portal.
+CASEDESK_PORTAL_SITE_VISIBILITY = env.bool("CASEDESK_PORTAL_SITE_VISIBILITY", default=False)
+# Customers may choose a priority for a new case.
+CASEDESK_PORTAL_CUSTOMER_PRIORITY = env.bool("CASEDESK_PORTAL_CUSTOMER_PRIORITY", default=True)
+# A customer may reopen a closed case within this many days of its closing.
+CASEDESK_PORTAL_REOPEN_DAYS = env.int("CASEDESK_PORTAL_REOPEN_DAYS", default=14)
+# Lifetimes of emailed links, in seconds.
+CASEDESK_PORTAL_SIGNIN_LINK_MAX_AGE = env.int("CASEDESK_PORTAL_SIGNIN_LINK_MAX_AGE", default=15 * 60)
+CASEDESK_PORTAL_VERIFY_LINK_MAX_AGE = env.int("CASEDESK_PORTAL_VERIFY_LINK_MAX_AGE", default=3 * 24 * 3600)
+# Rate limits on sign-up, sign-in, password reset and sign-in-link requests: attempts per
+# window, counted per client IP and per email address.
+CASEDESK_PORTAL_RATE_LIMIT_PER_IP = env.int("CASEDESK_PORTAL_RATE_LIMIT_PER_IP", default=30)
+CASEDESK_PORTAL_RATE_LIMIT_PER_ADDRESS = env.int("CASEDESK_PORTAL_RATE_LIMIT_PER_ADDRESS", default=5)
+CASEDESK_PORTAL_RATE_LIMIT_WINDOW = env.int("CASEDESK_PORTAL_RATE_LIMIT_WINDOW", default=3600)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 3600)
+
 # --- Auth -----------------------------------------------------------------------------
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "console:my_work"

@@ -1,0 +1,119 @@
+"""Portal fixtures: isolated rate-limit counters, a domain-event collector, helpers to read
+links out of queued account email, and the Chromium override for Playwright (RECIPES §1)."""
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Each test counts rate limits from zero, on the configured cache (Redis in CI)."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"t{uuid.uuid4().hex}"}}
+    # Fast hashing for the many sign-ins here; PBKDF2 stays accepted for users made earlier.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+@pytest.fixture
+def domain_events():
+    """Every domain event delivered (after commit) while the test runs."""
+    from casedesk import events
+
+    seen = []
+
+    def collect(event):
+        seen.append(event)
+
+    events.subscribe(collect)
+    yield seen
+    events.unsubscribe(collect)
+
+
+def account_emails(to: str):
+    from casedesk.models import OutboundEmail
+
+    return list(OutboundEmail.objects.filter(kind=OutboundEmail.Kind.ACCOUNT).order_by("id").filter(to=[to]))
+
+
+def link_in(text: str, path_part: str) -> str:
+    """The first URL in the text whose path contains `path_part`, as a site-relative path."""
+    for url in re.findall(r"https?://\S+", text):
+        if path_part in url:
+            return re.sub(r"^https?://[^/]+", "", url)
+    raise AssertionError(f"no link with {path_part!r} in:\n{text}")
+
+
+@pytest.fixture
+def customer_client(client, customer):
+    client.force_login(customer.user)
+    return client
+
+
+# --- Playwright in Debian's Chromium ----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def screenshot_on_failure(request):
+    """Yields a list to append Playwright pages to; a failing test saves their screenshots."""
+    pages = []
+    yield pages
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        out = ROOT / "test-results"
+        out.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        for index, page in enumerate(pages):
+            try:
+                page.screenshot(path=str(out / f"{name}-{index}.png"), full_page=True)
+            except Exception as exc:  # a dead page must not hide the test's own failure
+                print(f"screenshot failed: {exc}")
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, built while MEDIA_URL names another host: our settings
+    have MEDIA_URL = None (attachments only through authorised views), on which Django's
+    live-server media handler fails every request; a URL with a host makes it serve nothing."""
+    import os
+
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    )
+    with override_settings(MEDIA_URL="http://media.invalid/"):
+        server = LiveServer(addr)
+    yield server
+    server.stop()
