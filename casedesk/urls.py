@@ -9,4 +9,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", include("casedesk.console.urls")),
     path("admin/", admin.site.urls),
+    # django-anymail's ESP webhooks: tracking (rules records delivery events) and inbound
+    # (the mail clerk), e.g. /anymail/postmark/tracking/, /anymail/mailgun/inbound/.
+    path("anymail/", include("anymail.urls")),
 ]

@@ -1,0 +1,29 @@
+"""Connect the outbound sender to casedesk's events and anymail's tracking signal.
+Called once from RulesConfig.ready()."""
+
+from __future__ import annotations
+
+import logging
+
+from casedesk import events
+
+logger = logging.getLogger(__name__)
+
+
+def on_email_queued(event: events.DomainEvent) -> None:
+    """After commit: hand the new row to a worker. If the broker is unreachable this raises,
+    the event bus logs it, and the sweeper sends the row later."""
+    if event.name != events.EMAIL_QUEUED:
+        return
+    from ..tasks import send_outbound_email
+
+    send_outbound_email.delay(event.data["outbound_email_id"])
+
+
+def register() -> None:
+    from anymail.signals import tracking
+
+    from .tracking import on_tracking_event
+
+    events.subscribe(on_email_queued)
+    tracking.connect(on_tracking_event, dispatch_uid="rules.outbound.tracking")
