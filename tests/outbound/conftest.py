@@ -1,0 +1,52 @@
+"""Fixtures for the outbound mail tests."""
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_mail_connection():
+    """The sender keeps one mail connection per thread; no test inherits another's."""
+    from rules.outbound.sender import close_connection
+
+    close_connection()
+    yield
+    close_connection()
+
+
+@pytest.fixture
+def fast_retries(settings):
+    settings.CASEDESK_SEND_BACKOFF_SECONDS = 0.2
+    settings.CASEDESK_SEND_BACKOFF_MAX_SECONDS = 1.0
+    settings.CASEDESK_SEND_MAX_ATTEMPTS = 4
+    settings.CASEDESK_SWEEP_GRACE_SECONDS = 0
+    return settings
+
+
+def log_email(case, agent, **overrides):
+    """do_log_email with sensible defaults for tests."""
+    from casedesk.outbound import do_log_email
+
+    fields = {
+        "to": [case.contact.email],
+        "subject": case.email_subject,
+        "body": "Hello Dana,\n\nWe are on it.\n",
+    }
+    fields.update(overrides)
+    return do_log_email(case, agent=agent, **fields)
