@@ -83,7 +83,9 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         contact, _ = services.get_or_create_contact("bench@customer.example", name="Bench Customer")
-        case = services.do_create_case(title="Benchmark", contact=contact, channel=Case.Channel.API, actor=None)
+        case = services.do_create_case(
+            title="Benchmark", contact=contact, channel=Case.Channel.API, actor=None
+        )
         # The worker is not running yet: every send task waits in the broker.
         for start in range(0, N, CHUNK):
             with transaction.atomic():

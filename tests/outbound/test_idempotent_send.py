@@ -8,6 +8,7 @@ from django.db import connection
 from casedesk.models import OutboundEmail
 from rules.outbound import sender
 from rules.tasks import send_outbound_batch, send_outbound_email
+from tests.conftest import skip_or_fail
 
 from .conftest import log_email
 
@@ -30,8 +31,12 @@ def test_a_claim_is_taken_by_one_worker_only(agent, case):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_have_one_winner(agent, case):
     if connection.vendor != "postgresql":
-        pytest.skip("concurrent claims are checked on PostgreSQL (CI); SQLite serialises writers anyway")
+        skip_or_fail(
+            "concurrent claims are checked on PostgreSQL (set DATABASE_URL); SQLite serialises writers"
+        )
     outbound = OutboundEmail.objects.get(activity=log_email(case, agent))
+    # Committed for real here, so the eager worker already sent it: queue it again.
+    OutboundEmail.objects.filter(pk=outbound.pk).update(status="queued", attempts=0)
     barrier = threading.Barrier(4)
     wins = []
 
