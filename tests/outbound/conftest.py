@@ -1,5 +1,7 @@
 """Fixtures for the outbound mail tests."""
 
+import contextlib
+
 import pytest
 
 
@@ -71,3 +73,28 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@contextlib.contextmanager
+def broker_unreachable():
+    """Point the Celery app's producers at a port where no broker listens, so publishing
+    really fails (connection refused), then restore the configured broker."""
+    from casedesk.celery import app
+    from tests.conftest import free_port
+
+    keys = ("broker_url", "task_publish_retry", "broker_connection_timeout")
+    saved = {key: app.conf[key] for key in keys}
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.update(
+        broker_url=f"redis://127.0.0.1:{free_port()}/0", task_publish_retry=False, broker_connection_timeout=1
+    )
+    reset_pools()
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        reset_pools()

@@ -2,52 +2,31 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from casedesk.models import OutboundEmail
 from rules.outbound import sender
 from rules.tasks import send_outbound_email, sweep_outbox
-from tests.conftest import free_port
 
-from .conftest import log_email
-
-
-@pytest.fixture
-def unreachable_broker():
-    """Point the Celery app at a port where no broker listens (really refused connections)."""
-    from casedesk.celery import app
-
-    saved = {key: app.conf[key] for key in ("broker_url", "task_publish_retry", "broker_connection_timeout")}
-
-    def reset_pools():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
-    app.conf.task_publish_retry = False
-    app.conf.broker_connection_timeout = 1
-    reset_pools()
-    yield
-    app.conf.update(saved)
-    reset_pools()
-    app.conf.task_always_eager = True
+from .conftest import broker_unreachable, log_email
 
 
 def test_an_email_whose_task_never_reached_the_broker_is_sent_by_the_sweeper(
-    agent, case, smtpd, settings, unreachable_broker, django_capture_on_commit_callbacks, caplog
+    agent, case, smtpd, settings, django_capture_on_commit_callbacks, caplog
 ):
+    from casedesk.celery import app
+
     settings.CASEDESK_SWEEP_GRACE_SECONDS = 0
-    with django_capture_on_commit_callbacks(execute=True):
-        activity = log_email(case, agent)
+    app.conf.task_always_eager = False  # publish for real, to the unreachable broker
+    try:
+        with broker_unreachable(), django_capture_on_commit_callbacks(execute=True):
+            activity = log_email(case, agent)
+    finally:
+        app.conf.task_always_eager = True  # the broker is back (eager stands in for it here)
     outbound = OutboundEmail.objects.get(activity=activity)
     assert outbound.status == "queued" and smtpd.messages == []
     assert "event subscriber" in caplog.text, "the failed enqueue is logged, not raised into the request"
 
-    from casedesk.celery import app
-
-    app.conf.task_always_eager = True  # the broker is back (eager stands in for it here)
     assert sweep_outbox() == 1
     outbound.refresh_from_db()
     assert outbound.status == "sent"
