@@ -70,22 +70,7 @@ def log_email(request: HttpRequest, number: int) -> HttpResponse:
             form.add_error("attachments", "Please attach the files again.")
     else:
         form = LogEmailForm(initial={"to": filled.to, "subject": filled.subject, "body": filled.body})
-    recent = (
-        OutboundEmail.objects.filter(case=case)
-        .only(
-            "pk",
-            "case_id",
-            "subject",
-            "to",
-            "status",
-            "attempts",
-            "last_error",
-            "delivery_status",
-            "sent_at",
-            "created_at",
-        )
-        .order_by("-created_at")[:10]
-    )
+    recent = OutboundEmail.objects.filter(case=case).defer("text", "html").order_by("-created_at")[:10]
     return render(
         request,
         "console/log_email.html",

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import BadHeaderError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from casedesk.models import OutboundEmail
@@ -59,8 +59,6 @@ def claimable(now: datetime) -> Q:
 
 def claim(pk: int, *, now: datetime | None = None) -> OutboundEmail | None:
     """Atomically take the row for sending; None if someone else has it or it is not due."""
-    from django.db.models import F
-
     now = now or timezone.now()
     lease = now + timedelta(seconds=settings.CASEDESK_SEND_LEASE_SECONDS)
     taken = OutboundEmail.objects.filter(claimable(now), pk=pk).update(

@@ -20,10 +20,20 @@ def on_email_queued(event: events.DomainEvent) -> None:
     send_outbound_email.delay(event.data["outbound_email_id"])
 
 
+def close_mail_connection(**kwargs) -> None:
+    """Say QUIT to the mail server when a worker stops, instead of dropping the session."""
+    from .sender import close_connection
+
+    close_connection()
+
+
 def register() -> None:
     from anymail.signals import tracking
+    from celery.signals import worker_process_shutdown, worker_shutdown
 
     from .tracking import on_tracking_event
 
     events.subscribe(on_email_queued)
     tracking.connect(on_tracking_event, dispatch_uid="rules.outbound.tracking")
+    worker_process_shutdown.connect(close_mail_connection, dispatch_uid="rules.outbound.close.process")
+    worker_shutdown.connect(close_mail_connection, dispatch_uid="rules.outbound.close.worker")
