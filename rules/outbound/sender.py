@@ -248,6 +248,18 @@ def shared_connection() -> tuple[object, bool]:
     return connection, False
 
 
+def esp_message_id(message: EmailMultiAlternatives) -> str:
+    """The id an anymail ESP gave the message (tracking events refer to it); one id per
+    recipient comes back as a set, of which we keep the first."""
+    status = getattr(message, "anymail_status", None)
+    value = getattr(status, "message_id", None)
+    if value is None:
+        return ""
+    if isinstance(value, set | frozenset | list | tuple):
+        value = sorted(str(item) for item in value)[0] if value else ""
+    return str(value)
+
+
 def _send(message: EmailMultiAlternatives) -> str:
     """Send over the shared connection; a reused connection the server has since dropped is
     reopened once (nothing was accepted on it). Returns the ESP's message id if any."""
@@ -266,8 +278,7 @@ def _send(message: EmailMultiAlternatives) -> str:
             raise
         _cache.last_used = time.monotonic()
         _cache.sent_on_it += 1
-        status = getattr(message, "anymail_status", None)
-        return (getattr(status, "message_id", None) or "") if status else ""
+        return esp_message_id(message)
     raise AssertionError("unreachable")
 
 

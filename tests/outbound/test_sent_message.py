@@ -87,3 +87,11 @@ def test_a_header_with_a_line_break_that_reached_the_row_is_refused_not_sent(cas
     assert result.outcome == sender.FAILED
     assert "line breaks" in OutboundEmail.objects.get(pk=outbound.pk).last_error
     assert smtpd.messages == []
+
+
+def test_an_esp_backend_is_used_by_settings_and_its_message_id_kept(agent, case, settings, mailoutbox):
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    outbound = send(OutboundEmail.objects.get(activity=log_email(case, agent)).pk)
+    (message,) = mailoutbox
+    assert message.extra_headers["Message-ID"] == outbound.message_id
+    assert outbound.esp_message_id == str(message.anymail_status.message_id)

@@ -63,3 +63,17 @@ def test_a_send_interrupted_mid_way_is_recovered_when_its_lease_expires(agent, c
 def test_the_sweeper_is_scheduled_every_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["rules-sweep-outbox"]
     assert entry == {"task": "rules.sweep_outbox", "schedule": 60.0}
+
+
+def test_a_row_whose_last_allowed_attempt_was_lost_is_marked_failed(agent, case, smtpd, settings):
+    settings.CASEDESK_SWEEP_GRACE_SECONDS = 0
+    settings.CASEDESK_SEND_MAX_ATTEMPTS = 2
+    outbound = OutboundEmail.objects.get(activity=log_email(case, agent))
+    OutboundEmail.objects.filter(pk=outbound.pk).update(
+        status="sending", attempts=2, lease_until=timezone.now() - timedelta(seconds=1)
+    )
+    sweep_outbox()
+    outbound.refresh_from_db()
+    assert outbound.status == "failed"
+    assert outbound.last_error == "Gave up after 2 attempts. Last error: worker lost"
+    assert smtpd.messages == []
