@@ -17,7 +17,13 @@ def on_email_queued(event: events.DomainEvent) -> None:
         return
     from ..tasks import send_outbound_email
 
-    send_outbound_email.delay(event.data["outbound_email_id"])
+    # Fail fast when the broker is down: this runs at the end of a web request, and the
+    # sweeper sends whatever could not be enqueued here.
+    send_outbound_email.apply_async(
+        (event.data["outbound_email_id"],),
+        retry=True,
+        retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+    )
 
 
 def close_mail_connection(**kwargs) -> None:
