@@ -118,6 +118,7 @@ CELERY_TIMEZONE = "UTC"
 # Each app registers its periodic tasks here from its AppConfig (see casedesk.celery).
 CELERY_BEAT_SCHEDULE: dict = {
     "casedesk-worker-heartbeat": {"task": "casedesk.record_worker_heartbeat", "schedule": 60.0},
+    "rules-sweep-outbox": {"task": "rules.sweep_outbox", "schedule": 60.0},
 }
 
 if REDIS_URL:
@@ -161,6 +162,22 @@ CASEDESK_SITE_URL = env.str("CASEDESK_SITE_URL", default="http://127.0.0.1:8000"
 CASEDESK_FIRST_CASE_NUMBER = env.int("CASEDESK_FIRST_CASE_NUMBER", default=1000)
 CASEDESK_MAX_UPLOAD_BYTES = env.int("CASEDESK_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 DEFAULT_FROM_EMAIL = CASEDESK_FROM_EMAIL
+
+# --- Outbound mail (issue 4: Log Email and the RuleManager's outbound queue) ----------
+# From mode: "shared" (CASEDESK_FROM_EMAIL) or "agent" (the agent's own name and address);
+# agents may override it in their preferences when CASEDESK_ALLOW_AGENT_FROM_MODE is on.
+CASEDESK_FROM_MODE = env.str("CASEDESK_FROM_MODE", default="shared")
+CASEDESK_ALLOW_AGENT_FROM_MODE = env.bool("CASEDESK_ALLOW_AGENT_FROM_MODE", default=True)
+CASEDESK_MAX_EMAIL_ATTACHMENTS_BYTES = env.int(
+    "CASEDESK_MAX_EMAIL_ATTACHMENTS_BYTES", default=CASEDESK_MAX_UPLOAD_BYTES
+)
+CASEDESK_SEND_MAX_ATTEMPTS = env.int("CASEDESK_SEND_MAX_ATTEMPTS", default=8)
+CASEDESK_SEND_BACKOFF_SECONDS = env.float("CASEDESK_SEND_BACKOFF_SECONDS", default=30.0)
+CASEDESK_SEND_BACKOFF_MAX_SECONDS = env.float("CASEDESK_SEND_BACKOFF_MAX_SECONDS", default=3600.0)
+CASEDESK_SEND_LEASE_SECONDS = env.int("CASEDESK_SEND_LEASE_SECONDS", default=300)
+CASEDESK_SEND_BATCH_SIZE = env.int("CASEDESK_SEND_BATCH_SIZE", default=100)
+CASEDESK_SMTP_IDLE_SECONDS = env.float("CASEDESK_SMTP_IDLE_SECONDS", default=20.0)
+CASEDESK_SWEEP_GRACE_SECONDS = env.int("CASEDESK_SWEEP_GRACE_SECONDS", default=60)
 SERVER_EMAIL = CASEDESK_FROM_EMAIL
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

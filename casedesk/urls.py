@@ -10,4 +10,7 @@ urlpatterns = [
     path("console/", include("casedesk.console.urls")),
     path("portal/", include("selfservice.urls")),
     path("admin/", admin.site.urls),
+    # django-anymail's ESP webhooks: tracking (rules records delivery events) and inbound
+    # (the mail clerk), e.g. /anymail/postmark/tracking/, /anymail/mailgun/inbound/.
+    path("anymail/", include("anymail.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The RuleManager's outbound side: sending queued mail and recording delivery events."""

@@ -1,0 +1,100 @@
+"""Fixtures for the outbound mail tests."""
+
+import contextlib
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def live_server_media_url():
+    """settings.MEDIA_URL is None (attachments have no public URL), but Django's live server
+    wraps its handler in _MediaFilesHandler, which breaks on None. Give it a path nothing
+    links to while the session's live server starts (use before `live_server`)."""
+    from django.conf import settings
+
+    saved = settings.MEDIA_URL
+    settings.MEDIA_URL = "/__live-server-media-not-linked__/"
+    yield
+    settings.MEDIA_URL = saved
+
+
+@pytest.fixture(autouse=True)
+def _fresh_mail_connection():
+    """The sender keeps one mail connection per thread; no test inherits another's."""
+    from rules.outbound.sender import close_connection
+
+    close_connection()
+    yield
+    close_connection()
+
+
+@pytest.fixture
+def fast_retries(settings):
+    settings.CASEDESK_SEND_BACKOFF_SECONDS = 0.2
+    settings.CASEDESK_SEND_BACKOFF_MAX_SECONDS = 1.0
+    settings.CASEDESK_SEND_MAX_ATTEMPTS = 4
+    settings.CASEDESK_SWEEP_GRACE_SECONDS = 0
+    return settings
+
+
+def log_email(case, agent, **overrides):
+    """do_log_email with sensible defaults for tests."""
+    from casedesk.outbound import do_log_email
+
+    fields = {
+        "to": [case.contact.email],
+        "subject": case.email_subject,
+        "body": "Hello Dana,\n\nWe are on it.\n",
+    }
+    fields.update(overrides)
+    return do_log_email(case, agent=agent, **fields)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item so browser fixtures can screenshot failures."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@contextlib.contextmanager
+def broker_unreachable():
+    """Point the Celery app's producers at a port where no broker listens, so publishing
+    really fails (connection refused), then restore the configured broker."""
+    from casedesk.celery import app
+    from tests.conftest import free_port
+
+    keys = ("broker_url", "task_publish_retry", "broker_connection_timeout")
+    saved = {key: app.conf[key] for key in keys}
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.update(
+        broker_url=f"redis://127.0.0.1:{free_port()}/0", task_publish_retry=False, broker_connection_timeout=1
+    )
+    reset_pools()
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        reset_pools()
