@@ -16,4 +16,4 @@ def test_agent_sees_my_work(client, agent, case):
     client.force_login(agent)
     response = client.get(reverse("console:my_work"))
     assert response.status_code == 200
-    assert f"Case {case.number}".encode() in response.content  # the case list shows labels
+    assert f"Case {case.number}".encode() in response.content
