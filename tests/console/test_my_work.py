@@ -1,0 +1,34 @@
+"""My work: my open cases, unaccepted cases in my queues, counts per queue."""
+
+from django.urls import reverse
+
+from casedesk import services
+from casedesk.models import Case
+
+
+def test_it_shows_my_open_cases_and_waiting_cases_in_my_queues(
+    agent_client, agent, other_agent, customer, billing_queue
+):
+    def create(title, **kwargs):
+        return services.do_create_case(
+            title=title, contact=customer, channel=Case.Channel.EMAIL, actor=customer, **kwargs
+        )
+
+    mine = create("Mine")
+    closed_mine = create("Closed mine")
+    theirs = create("Theirs")
+    waiting = create("Waiting in support")
+    elsewhere = create("Waiting in billing", queue=billing_queue)
+    services.do_accept_case(mine, actor=agent)
+    services.do_accept_case(closed_mine, actor=agent)
+    services.do_close_case(closed_mine, actor=agent, resolution="x")
+    services.do_accept_case(theirs, actor=other_agent)
+
+    response = agent_client.get(reverse("console:my_work"))
+    assert [c.number for c in response.context["mine"]] == [mine.number]
+    assert [c.number for c in response.context["waiting"]] == [waiting.number]
+    counts = {q.slug: (q.active, q.waiting, q.is_mine) for q in response.context["queues"]}
+    assert counts == {"support-cases": (3, 1, True), "billing": (1, 1, False)}
+    html = response.content.decode()
+    assert f"Case {elsewhere.number}" not in html
+    assert reverse("console:queue", kwargs={"slug": "billing"}) in html
