@@ -84,7 +84,10 @@ SORT_CHOICES = [
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(
-        required=False, max_length=200, label="Search", widget=forms.TextInput(attrs={"autofocus": True, "type": "search"})
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.TextInput(attrs={"autofocus": True, "type": "search"}),
     )
     queue = forms.ModelChoiceField(
         queryset=Queue.objects.order_by("name"), required=False, empty_label="Any queue", to_field_name="slug"
@@ -94,7 +97,9 @@ class CaseFilterForm(forms.Form):
     priority = forms.TypedChoiceField(
         choices=[("", "Any priority"), *Case.Priority.choices], coerce=int, required=False, empty_value=None
     )
-    site = forms.ModelChoiceField(queryset=Site.objects.order_by("name"), required=False, empty_label="Any site")
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.order_by("name"), required=False, empty_label="Any site"
+    )
     contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
 
@@ -208,9 +213,7 @@ class NewCaseForm(forms.Form):
         required=False,
         empty_label="Route automatically",
     )
-    priority = forms.TypedChoiceField(
-        choices=Case.Priority.choices, coerce=int, initial=Case.Priority.NORMAL
-    )
+    priority = forms.TypedChoiceField(choices=Case.Priority.choices, coerce=int, initial=Case.Priority.NORMAL)
     attachments = MultipleFileField(label="Attachments")
 
 

@@ -28,10 +28,7 @@ def bulk_cases(count: int, *, queue=None, owners=(), title="Bulk case", status="
 
     sites = Site.objects.bulk_create([Site(name=f"Bulk site {start + i}") for i in range(count)])
     contacts = Contact.objects.bulk_create(
-        [
-            Contact(email=f"bulk{start + i}@example.org", name=f"Bulk {i}", site=sites[i])
-            for i in range(count)
-        ]
+        [Contact(email=f"bulk{start + i}@example.org", name=f"Bulk {i}", site=sites[i]) for i in range(count)]
     )
     cases = Case.objects.bulk_create(
         [

@@ -34,9 +34,7 @@ def cases(agent, other_agent, customer, other_customer, support_queue, billing_q
 def test_it_lists_all_cases_most_recently_updated_first(agent_client, cases):
     response = agent_client.get(reverse("console:case_list"))
     assert response.status_code == 200
-    assert numbers(response) == [
-        cases[k].number for k in ("closed", "vpn", "printer", "invoice")
-    ]
+    assert numbers(response) == [cases[k].number for k in ("closed", "vpn", "printer", "invoice")]
 
 
 def test_it_filters_by_queue_status_owner_priority_site_and_contact(
@@ -74,9 +72,7 @@ def test_the_queue_view_shows_the_queues_cases_that_are_not_closed(agent_client,
     response = agent_client.get(reverse("console:queue", kwargs={"slug": support_queue.slug}))
     assert response.status_code == 200
     assert set(numbers(response)) == {cases["printer"].number, cases["vpn"].number}
-    response = agent_client.get(
-        reverse("console:queue", kwargs={"slug": support_queue.slug}), {"status": ""}
-    )
+    response = agent_client.get(reverse("console:queue", kwargs={"slug": support_queue.slug}), {"status": ""})
     assert cases["closed"].number in numbers(response)
 
 

@@ -38,7 +38,10 @@ def test_it_logs_a_public_note_with_attachments(agent_client, case):
 
 def test_a_file_alone_is_a_note(agent_client, case):
     upload = SimpleUploadedFile("log.txt", b"lines")
-    assert agent_client.post(note_url(case), {"visibility": "internal", "attachments": upload}).status_code == 302
+    assert (
+        agent_client.post(note_url(case), {"visibility": "internal", "attachments": upload}).status_code
+        == 302
+    )
     assert Attachment.objects.filter(case=case, filename="log.txt").exists()
 
 

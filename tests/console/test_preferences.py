@@ -38,7 +38,9 @@ def test_it_saves_the_preferences(agent_client, agent):
 
 
 def test_mobile_notification_needs_a_mobile_address(agent_client, agent):
-    response = agent_client.post(reverse("console:preferences"), {"notify_by": "mobile", "mobile_address": ""})
+    response = agent_client.post(
+        reverse("console:preferences"), {"notify_by": "mobile", "mobile_address": ""}
+    )
     assert response.status_code == 400
     assert "Give a mobile address" in response.content.decode()
     assert Profile.for_user(agent).notify_by == "email"
