@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 
 from .. import selectors
 from ..downloads import safe_filename
-from ..models import Case, Profile, Queue, Site
+from ..models import Case, Profile, Queue
 from ..roles import agent_users
 from ..services import NewAttachment
 from ..templating import TemplateRenderError, render_user_template
@@ -97,9 +97,9 @@ class CaseFilterForm(forms.Form):
     priority = forms.TypedChoiceField(
         choices=[("", "Any priority"), *Case.Priority.choices], coerce=int, required=False, empty_value=None
     )
-    site = forms.ModelChoiceField(
-        queryset=Site.objects.order_by("name"), required=False, empty_label="Any site"
-    )
+    # Sites and contacts can be many: they are chosen by following a link (the contact or
+    # site of a case), not from a drop-down.
+    site = forms.IntegerField(required=False, widget=forms.HiddenInput)
     contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
 
@@ -137,7 +137,7 @@ class CaseFilterForm(forms.Form):
             unowned=owner_value == "none",
             priority=data.get("priority"),
             contact_id=data.get("contact"),
-            site_id=data["site"].pk if data.get("site") else None,
+            site_id=data.get("site"),
             sort=data.get("sort") or selectors.DEFAULT_SORT,
         )
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import selectors, services
 from ..downloads import attachment_response
-from ..models import Attachment, Case, Contact, Profile, Queue
+from ..models import Attachment, Case, Contact, Profile, Queue, Site
 from ..services import CaseActionError
 from . import forms
 from .access import agent_required
@@ -57,6 +57,7 @@ def case_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     case_filter = form.case_filter(queue=queue, default_status=selectors.ACTIVE if queue else "")
     page = selectors.page_of(selectors.filtered_cases(case_filter), request.GET.get("page"))
     contact = Contact.objects.filter(pk=case_filter.contact_id).first() if case_filter.contact_id else None
+    site = Site.objects.filter(pk=case_filter.site_id).first() if case_filter.site_id else None
     return render(
         request,
         "console/case_list.html",
@@ -66,6 +67,7 @@ def case_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "page": page,
             "filter": case_filter,
             "contact": contact,
+            "site": site,
             "sort_links": selectors.sort_links(case_filter.sort),
         },
     )
