@@ -18,12 +18,14 @@ import random
 import statistics
 import sys
 import time
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casedesk.settings")
 os.environ.setdefault("DEBUG", "1")
+warnings.filterwarnings("ignore", "No directory at")  # no collectstatic needed here
 
 import django  # noqa: E402
 
@@ -51,7 +53,11 @@ def seed(first: int, count: int, rng: random.Random, world: dict) -> None:
     sites = Site.objects.bulk_create([Site(name=f"Site {first + i}") for i in range(0, count, 50)])
     contacts = Contact.objects.bulk_create(
         [
-            Contact(email=f"person{first + i}@example{i % 97}.org", name=f"Person {first + i}", site=sites[i // 50])
+            Contact(
+                email=f"person{first + i}@example{i % 97}.org",
+                name=f"Person {first + i}",
+                site=sites[i // 50],
+            )
             for i in range(0, count, 5)
         ]
     )
@@ -79,7 +85,9 @@ def seed(first: int, count: int, rng: random.Random, world: dict) -> None:
             cases = Case.objects.bulk_create(batch)
             activities = []
             for case in cases:
-                activities.append(Activity(case=case, kind="created", actor_contact=case.contact, body="Hello"))
+                activities.append(
+                    Activity(case=case, kind="created", actor_contact=case.contact, body="Hello")
+                )
                 for k, kind in enumerate(ACTIVITY_KINDS):
                     by_agent = kind != "email_in"
                     activities.append(
@@ -112,7 +120,9 @@ def make_world() -> dict:
     ]
     agents = []
     for name in ("alice", "bob", "carol", "dave", "erin"):
-        user = User.objects.create_user(name, f"{name}@casedesk.localhost", first_name=name.title(), is_staff=True)
+        user = User.objects.create_user(
+            name, f"{name}@casedesk.localhost", first_name=name.title(), is_staff=True
+        )
         user.groups.add(agents_group())
         queues[len(agents) % 3].members.add(user)
         agents.append(user)
@@ -167,7 +177,10 @@ def main() -> None:
                 "my work": "/console/",
                 "case page": f"/console/cases/{middle}/",
             }
-            print(f"# N={size}: seeded in {time.perf_counter() - start:.1f} s on {connection.vendor}", flush=True)
+            print(
+                f"# N={size}: seeded in {time.perf_counter() - start:.1f} s on {connection.vendor}",
+                flush=True,
+            )
             results[size] = {}
             for name, url in pages.items():
                 median, fastest, queries = measure(client, url, args.runs)

@@ -32,3 +32,12 @@ def test_it_shows_my_open_cases_and_waiting_cases_in_my_queues(
     html = response.content.decode()
     assert f"Case {elsewhere.number}" not in html
     assert reverse("console:queue", kwargs={"slug": "billing"}) in html
+
+
+def test_waiting_cases_can_be_accepted_from_my_work(agent_client, agent, case):
+    html = agent_client.get(reverse("console:my_work")).content.decode()
+    accept_url = reverse("console:accept", kwargs={"number": case.number})
+    assert f'action="{accept_url}"' in html
+    assert agent_client.post(accept_url).status_code == 302
+    case.refresh_from_db()
+    assert case.owner == agent
