@@ -31,12 +31,17 @@ def get_case_or_404(number: int) -> Case:
 @agent_required
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
+    rows = selectors.MY_WORK_ROWS
+    mine = selectors.my_open_cases(request.user)
+    waiting = selectors.waiting_in_my_queues(request.user)
     return render(
         request,
         "console/my_work.html",
         {
-            "mine": selectors.my_open_cases(request.user),
-            "waiting": selectors.waiting_in_my_queues(request.user),
+            "mine": mine[:rows],
+            "more_mine": len(mine) > rows,
+            "waiting": waiting[:rows],
+            "more_waiting": len(waiting) > rows,
             "queues": selectors.queue_counts(request.user),
         },
     )

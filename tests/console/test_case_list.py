@@ -160,4 +160,4 @@ def test_the_list_pages_run_a_constant_number_of_queries(
         with django_assert_max_num_queries(10):
             response = agent_client.get(url, params)
         assert response.status_code == 200
-    assert response.content.count(b'class="case-row"') == min(count // 3 + (count % 3 > 0), 100)
+    assert response.content.count(b'class="case-row"') == min(count // 3 + (count % 3 > 0), 25)

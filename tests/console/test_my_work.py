@@ -41,3 +41,14 @@ def test_waiting_cases_can_be_accepted_from_my_work(agent_client, agent, case):
     assert agent_client.post(accept_url).status_code == 302
     case.refresh_from_db()
     assert case.owner == agent
+
+
+def test_long_lists_link_to_the_full_case_list(agent_client, agent, support_queue):
+    from .conftest import bulk_cases
+
+    bulk_cases(30, queue=support_queue, owners=[agent])
+    bulk_cases(30, queue=support_queue, start=60_000)
+    response = agent_client.get(reverse("console:my_work"))
+    assert len(response.context["mine"]) == len(response.context["waiting"]) == 25
+    html = response.content.decode()
+    assert 'id="all-mine"' in html and 'id="all-waiting"' in html
