@@ -117,6 +117,7 @@ class Page:
     items: list
     number: int
     has_next: bool
+    per_page: int = PAGE_SIZE
     has_previous: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -132,7 +133,7 @@ class Page:
 
     @property
     def start_index(self) -> int:
-        return (self.number - 1) * PAGE_SIZE + 1 if self.items else 0
+        return (self.number - 1) * self.per_page + 1 if self.items else 0
 
     @property
     def end_index(self) -> int:
@@ -152,7 +153,7 @@ def page_of(items: QuerySet, page: int | str | None, per_page: int = PAGE_SIZE) 
         number = 1
     offset = (number - 1) * per_page
     rows = list(items[offset : offset + per_page + 1])
-    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page, per_page=per_page)
 
 
 def find_case_number(query: str) -> int | None:
@@ -161,6 +162,16 @@ def find_case_number(query: str) -> int | None:
     if number is not None and Case.objects.filter(number=number).exists():
         return number
     return None
+
+
+def find_contacts(text: str, limit: int = 20) -> list[Contact]:
+    """Contacts whose email or name contains the text (for the new-case form)."""
+    text = text.strip()
+    return list(
+        Contact.objects.filter(Q(email__icontains=text.lower()) | Q(name__icontains=text))
+        .select_related("site")
+        .order_by("name", "email")[:limit]
+    )
 
 
 # --- my work ----------------------------------------------------------------------------

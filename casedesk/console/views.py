@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -235,12 +234,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
     lookup = forms.ContactLookupForm(request.GET or None)
     found: list[Contact] = []
     if lookup.is_valid() and lookup.cleaned_data["find"].strip():
-        text = lookup.cleaned_data["find"].strip()
-        found = list(
-            Contact.objects.filter(Q(email__icontains=text.lower()) | Q(name__icontains=text))
-            .select_related("site")
-            .order_by("name", "email")[:20]
-        )
+        found = selectors.find_contacts(lookup.cleaned_data["find"])
     if request.method == "POST":
         form = forms.NewCaseForm(request.POST, request.FILES)
         if form.is_valid():
