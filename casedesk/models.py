@@ -162,6 +162,12 @@ class Case(models.Model):
             models.Index(fields=["status", "-updated_at"], name="case_status_updated"),
             models.Index(fields=["-updated_at"], name="case_updated"),
             models.Index(fields=["priority", "-number"], name="case_priority"),
+            # issue 3 (console): queue counts read only the cases that are not closed.
+            models.Index(
+                fields=["queue", "owner"],
+                condition=~models.Q(status="closed"),
+                name="case_active_queue_owner",
+            ),
         ]
 
     def __str__(self) -> str:

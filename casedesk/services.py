@@ -560,3 +560,35 @@ def do_mark_case_seen_by_customer(case: Case) -> None:
     now = timezone.now()
     Case.objects.filter(pk=case.pk).update(customer_seen_at=now)
     case.customer_seen_at = now
+
+
+# --- console (issue 3) ------------------------------------------------------------------
+
+
+def do_open_case_for_email(
+    *,
+    email: str,
+    name: str = "",
+    title: str,
+    actor: AbstractBaseUser,
+    body: str = "",
+    priority: int | None = None,
+    queue: Queue | None = None,
+    attachments: Sequence[NewAttachment] = (),
+) -> tuple[Case, bool]:
+    """An agent opens a case for someone (e.g. after a phone call), creating the contact
+    when the address is new. Returns the case and whether the contact was created; a
+    failure leaves no contact behind."""
+    with transaction.atomic():
+        contact, created = get_or_create_contact(email, name=name)
+        case = do_create_case(
+            title=title,
+            contact=contact,
+            channel=Case.Channel.CONSOLE,
+            actor=actor,
+            body=body,
+            priority=priority,
+            queue=queue,
+            attachments=attachments,
+        )
+    return case, created

@@ -232,3 +232,67 @@ def smtpd(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield handler
     controller.stop()
+
+
+# --- Browser tests ----------------------------------------------------------------------
+# Playwright drives Debian's Chromium (never `playwright install`); see RECIPES.md §1.
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,  # keeps --headed / --slowmo from the command line
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, started while MEDIA_URL is a path. Django's live server
+    wraps the site in a media-files handler that crashes on MEDIA_URL=None (our setting:
+    attachments are never public); the prefix below exists only in this test server."""
+    from django.test import override_settings
+    from pytest_django import live_server_helper
+
+    addr = (
+        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    )
+    with override_settings(MEDIA_URL="/__live-server-media__/"):
+        server = live_server_helper.LiveServer(addr)
+    yield server
+    server.stop()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def screenshot_on_failure(request, page):
+    """The Playwright page; when the test fails, a full-page screenshot is saved to
+    test-results/<test name>.png (depends on `page`, so it runs before the page closes)."""
+    import re
+    from pathlib import Path
+
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        path = Path("test-results") / (re.sub(r"[^\w.-]+", "_", request.node.name) + ".png")
+        path.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(path), full_page=True)

@@ -5,36 +5,6 @@ import contextlib
 import pytest
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
-
-
-@pytest.fixture(scope="session")
-def live_server_media_url():
-    """settings.MEDIA_URL is None (attachments have no public URL), but Django's live server
-    wraps its handler in _MediaFilesHandler, which breaks on None. Give it a path nothing
-    links to while the session's live server starts (use before `live_server`)."""
-    from django.conf import settings
-
-    saved = settings.MEDIA_URL
-    settings.MEDIA_URL = "/__live-server-media-not-linked__/"
-    yield
-    settings.MEDIA_URL = saved
-
-
 @pytest.fixture(autouse=True)
 def _fresh_mail_connection():
     """The sender keeps one mail connection per thread; no test inherits another's."""
@@ -65,14 +35,6 @@ def log_email(case, agent, **overrides):
     }
     fields.update(overrides)
     return do_log_email(case, agent=agent, **fields)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the item so browser fixtures can screenshot failures."""
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
 
 
 @contextlib.contextmanager

@@ -1,25 +1,13 @@
 """Chromium: open Log Email on a case, check the prefill, write, send, see it in the history."""
 
 import os
-from pathlib import Path
 
 import pytest
 
 from casedesk.console.log_email import case_page_url
 from casedesk.models import OutboundEmail
-from tests.conftest import skip_or_fail
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_server_media_url")]
-
-
-@pytest.fixture
-def browser_page(request, page):
-    if not Path("/usr/bin/chromium").exists():
-        skip_or_fail("Chromium is not installed at /usr/bin/chromium")
-    yield page
-    if getattr(request.node, "rep_call", None) is None or request.node.rep_call.failed:
-        os.makedirs("test-results", exist_ok=True)
-        page.screenshot(path=f"test-results/{request.node.name}.png", full_page=True)
+pytestmark = pytest.mark.browser
 
 
 def login(page, live_server, username, password):
@@ -30,8 +18,10 @@ def login(page, live_server, username, password):
     page.wait_for_url(f"{live_server.url}/console/")
 
 
-def test_an_agent_logs_an_email_from_a_case(live_server, transactional_db, browser_page, agent, case, smtpd):
-    page = browser_page
+def test_an_agent_logs_an_email_from_a_case(
+    live_server, transactional_db, screenshot_on_failure, agent, case, smtpd
+):
+    page = screenshot_on_failure
     login(page, live_server, "alice", "pw-alice")
     page.goto(f"{live_server.url}/console/cases/{case.number}/email/")
     os.makedirs("test-results", exist_ok=True)

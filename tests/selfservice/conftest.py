@@ -59,32 +59,8 @@ def customer_client(client, customer):
 # --- Playwright in Debian's Chromium ----------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    setattr(item, f"rep_{report.when}", report)
-    return report
-
-
 @pytest.fixture
-def screenshot_on_failure(request):
+def screenshot_pages(request):
     """Yields a list to append Playwright pages to; a failing test saves their screenshots."""
     pages = []
     yield pages
@@ -98,22 +74,3 @@ def screenshot_on_failure(request):
                 page.screenshot(path=str(out / f"{name}-{index}.png"), full_page=True)
             except Exception as exc:  # a dead page must not hide the test's own failure
                 print(f"screenshot failed: {exc}")
-
-
-@pytest.fixture(scope="session")
-def live_server(request):
-    """pytest-django's live server, built while MEDIA_URL names another host: our settings
-    have MEDIA_URL = None (attachments only through authorised views), on which Django's
-    live-server media handler fails every request; a URL with a host makes it serve nothing."""
-    import os
-
-    from django.test.utils import override_settings
-    from pytest_django.live_server_helper import LiveServer
-
-    addr = (
-        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
-    )
-    with override_settings(MEDIA_URL="http://media.invalid/"):
-        server = LiveServer(addr)
-    yield server
-    server.stop()

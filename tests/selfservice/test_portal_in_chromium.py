@@ -22,13 +22,13 @@ def _needs_chromium():
 
 
 def test_a_customer_signs_up_submits_follows_and_closes_a_case(
-    live_server, transactional_db, page, browser, settings, tmp_path, screenshot_on_failure
+    live_server, transactional_db, page, browser, settings, tmp_path, screenshot_pages
 ):
     from casedesk.models import Queue
 
     Queue.objects.create(name="Support Cases", slug="support-cases", is_default=True)
     settings.CASEDESK_SITE_URL = live_server.url
-    screenshot_on_failure.append(page)
+    screenshot_pages.append(page)
     page.set_default_timeout(15_000)
 
     page.goto(f"{live_server.url}/portal/signup/")
@@ -84,7 +84,7 @@ def test_a_customer_signs_up_submits_follows_and_closes_a_case(
     intruder = make_customer("ivan@elsewhere.example", "Ivan Other")
     other = browser.new_context()
     other_page = other.new_page()
-    screenshot_on_failure.append(other_page)
+    screenshot_pages.append(other_page)
     other_page.goto(f"{live_server.url}/portal/login/")
     other_page.fill("#id_username", intruder.email)
     other_page.fill("#id_password", "pw-customer")
