@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 
+from casedesk.downloads import attachment_response
 from casedesk.roles import is_agent
 from casedesk.services import CaseActionError, do_mark_case_seen_by_customer
 
 from . import ratelimit, selectors, services, tokens
 from .access import customer_case, customer_required
-from .downloads import attachment_response
 from .forms import (
     CloseForm,
     EmailForm,
@@ -118,7 +118,7 @@ def case_reopen(request, case):
 
 @customer_case()
 def attachment_download(request, case, attachment_id: int):
-    return attachment_response(selectors.attachment_for_customer(case, attachment_id))
+    return attachment_response(selectors.attachment_for_customer(case, attachment_id), inline_images=False)
 
 
 # --- accounts ---------------------------------------------------------------------------
