@@ -10,6 +10,7 @@ from django.db import models
 
 from casedesk import events
 from casedesk.models import Case, Queue, Site
+from casedesk.templating import TemplateRenderError, render_user_template
 
 from .textmatch import validate_pattern
 
@@ -225,6 +226,11 @@ class BusinessRule(RuleConditions):
             errors["cancel_events"] = "Unknown events."
         if self.cancel_events and not self.delay_minutes:
             errors["cancel_events"] = "Cancel events only make sense with a delay."
+        for name in ("subject_template", "body_template", "mobile_template"):
+            try:
+                render_user_template(getattr(self, name), {})
+            except TemplateRenderError as exc:
+                errors[name] = str(exc)
         if self.set_status == Case.Status.CLOSED:
             errors["set_status"] = "Rules do not close cases."
         if errors:

@@ -177,6 +177,11 @@ def plan_notifications(rule: BusinessRule, case: Case, event: DomainEvent) -> li
     """Render the rule's notifications for this event. Raises TemplateRenderError."""
     planned = []
     context = base_context(rule, case, event)
+    context["recipient"] = {"name": ""}
+    # Render once before choosing recipients: a broken template is reported the first time
+    # the rule fires, even when nobody would have been notified this time.
+    for source in (rule.subject_template, rule.body_template, rule.mobile_template):
+        render_user_template(source, context)
     for recipient in recipients_for(rule, case, event):
         context["recipient"] = {"name": recipient.name}
         if recipient.emails:

@@ -50,9 +50,13 @@ def test_it_notifies_the_writer_of_a_failed_email(case, agent, other_agent):
     from django.db import transaction
 
     with transaction.atomic():
-        outbound = services.enqueue_email(to=["dana@acme.example"], subject="s", text="t", case=case, created_by=other_agent)
+        outbound = services.enqueue_email(
+            to=["dana@acme.example"], subject="s", text="t", case=case, created_by=other_agent
+        )
     make_rule(events=[events.EMAIL_FAILED], notify_writer=True)
-    evaluate_event(event_for(case, events.EMAIL_FAILED, outbound_email_id=outbound.pk, error="550 no such user"))
+    evaluate_event(
+        event_for(case, events.EMAIL_FAILED, outbound_email_id=outbound.pk, error="550 no such user")
+    )
     assert notified_addresses(case) == ["bob@casedesk.localhost"]
 
 
@@ -67,7 +71,10 @@ def test_the_template_sees_case_event_actor_and_note(case, agent, customer):
     evaluate_event(event_for(case, events.NOTE_LOGGED, actor=customer, activity_id=note.pk))
     (outbound,) = case.outbound_emails.all()
     assert outbound.subject == "[Note logged] Printer on fire"
-    assert outbound.text == f"Dana Doyle (contact) wrote on Case {case.number}: The fire is out. / dana@acme.example"
+    assert (
+        outbound.text
+        == f"Dana Doyle (contact) wrote on Case {case.number}: The fire is out. / dana@acme.example"
+    )
 
 
 def test_field_change_actions_use_the_services_and_write_history(case, agent, billing_queue):

@@ -54,7 +54,13 @@ def test_status_queue_owner_conditions(case, agent, billing_queue):
 
 
 def test_routing_vocabulary_applies_to_business_rules(case, acme):
-    make_rule(name="acme email", channel=Case.Channel.EMAIL, site=acme, sender="@acme.example", notify_address="x@e.com")
+    make_rule(
+        name="acme email",
+        channel=Case.Channel.EMAIL,
+        site=acme,
+        sender="@acme.example",
+        notify_address="x@e.com",
+    )
     make_rule(name="fire", subject_contains="fire", body_contains="burns", notify_address="x@e.com")
     make_rule(name="portal", channel=Case.Channel.PORTAL, notify_address="x@e.com")
     make_rule(name="urgent", priority=Case.Priority.URGENT, notify_address="x@e.com")

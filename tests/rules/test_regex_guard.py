@@ -51,7 +51,9 @@ def test_a_runaway_pattern_is_cut_off_by_the_time_limit():
 @pytest.mark.django_db
 def test_a_timed_out_rule_counts_as_no_match_and_is_reported(customer, support_queue, billing_queue):
     # Saved around validation (e.g. by a data import): the run-time limit still protects.
-    rule = RoutingRule.objects.create(name="slow", queue=billing_queue, body_contains="(a|aa)+$", text_mode="regex")
+    rule = RoutingRule.objects.create(
+        name="slow", queue=billing_queue, body_contains="(a|aa)+$", text_mode="regex"
+    )
     case = services.do_create_case(
         title="x",
         contact=customer,

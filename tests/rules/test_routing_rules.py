@@ -50,7 +50,9 @@ def test_it_records_the_rule_that_dispatched_the_case(customer, support_queue, b
 def test_the_first_matching_rule_wins(customer, support_queue, billing_queue, sales):
     make_routing_rule(name="second", position=20, queue=sales, subject_contains="invoice")
     make_routing_rule(name="first", position=10, queue=billing_queue, subject_contains="invoice")
-    make_routing_rule(name="inactive", position=1, queue=support_queue, subject_contains="invoice", is_active=False)
+    make_routing_rule(
+        name="inactive", position=1, queue=support_queue, subject_contains="invoice", is_active=False
+    )
     assert create(customer, title="invoice").queue == billing_queue
 
 
@@ -63,10 +65,14 @@ def test_channel_condition(customer, support_queue, billing_queue):
 def test_to_address_condition(customer, support_queue, billing_queue):
     make_routing_rule(queue=billing_queue, to_address="Billing@Casedesk.localhost")
     assert create(customer, to_address="help@casedesk.localhost").queue == support_queue
-    assert create(customer, to_address="Acme <billing@casedesk.localhost>, x@y.example").queue == billing_queue
+    assert (
+        create(customer, to_address="Acme <billing@casedesk.localhost>, x@y.example").queue == billing_queue
+    )
 
 
-def test_sender_condition_by_address_and_by_domain(customer, other_customer, support_queue, billing_queue, sales):
+def test_sender_condition_by_address_and_by_domain(
+    customer, other_customer, support_queue, billing_queue, sales
+):
     make_routing_rule(queue=billing_queue, sender="fay@globex.example", position=1)
     make_routing_rule(queue=sales, sender="@acme.example", position=2)
     assert create(other_customer).queue == billing_queue
