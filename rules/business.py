@@ -18,7 +18,7 @@ from casedesk.templating import TemplateRenderError
 
 from .conditions import Facts, business_conditions_hold, state_conditions_hold
 from .models import BusinessRule, TimeBomb
-from .notify import record_rule_error, send_notifications
+from .notify import EventScope, record_rule_error, send_notifications
 from .textmatch import PatternTimeout
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,11 @@ class Evaluation:
 
 
 def active_rules() -> list[BusinessRule]:
-    return list(BusinessRule.objects.filter(is_active=True).select_related("dispatch_to", "assign_to"))
+    return list(
+        BusinessRule.objects.filter(is_active=True)
+        .select_related("dispatch_to", "assign_to")
+        .prefetch_related("notify_users")
+    )
 
 
 def _load_case(case_id: int, *, lock: bool) -> Case | None:
@@ -68,6 +72,7 @@ def evaluate_event(event: DomainEvent, *, rules: list[BusinessRule] | None = Non
                 case=case, rule_id__in=cancelling, state=TimeBomb.State.PENDING
             ).update(state=TimeBomb.State.DEFUSED, done_at=timezone.now(), outcome=f"defused by {event.name}")
         facts = Facts(case, event=event)
+        scope = EventScope(event)
         for rule in listening:
             try:
                 if not business_conditions_hold(rule, facts):
@@ -80,10 +85,11 @@ def evaluate_event(event: DomainEvent, *, rules: list[BusinessRule] | None = Non
                 if _arm(rule, case, event):
                     result.armed.append(rule.name)
                 continue
-            if run_actions(rule, case, event, result):
+            if run_actions(rule, case, event, result, scope):
                 result.fired.append(rule.name)
-            case = _load_case(case.pk, lock=False) or case
-            facts.case = case
+            if _changes_case(rule):
+                case = _load_case(case.pk, lock=False) or case
+                facts.case = case
     return result
 
 
@@ -102,14 +108,20 @@ def _arm(rule: BusinessRule, case: Case, event: DomainEvent) -> bool:
         return False
 
 
-def run_actions(rule: BusinessRule, case: Case, event: DomainEvent, result: Evaluation) -> bool:
+def _changes_case(rule: BusinessRule) -> bool:
+    return bool(rule.set_status or rule.set_priority or rule.dispatch_to_id or rule.assign_to_id)
+
+
+def run_actions(
+    rule: BusinessRule, case: Case, event: DomainEvent, result: Evaluation, scope: EventScope | None = None
+) -> bool:
     """Field changes first (so notifications show the new state), then notifications.
     Returns False (after recording a rule error) if the rule could not run."""
     try:
         with transaction.atomic():
             case = _apply_changes(rule, case)
             if rule.notifies:
-                sent = send_notifications(rule, case, event)
+                sent = send_notifications(rule, case, event, scope)
                 result.notified.extend(item.to for item in sent)
         return True
     except TemplateRenderError as exc:
@@ -140,7 +152,7 @@ def _apply_changes(rule: BusinessRule, case: Case) -> Case:
         except CaseActionError as exc:
             # Already in that state (or closed): nothing to do, not an error of the rule.
             logger.info("rule %r: %s", rule.name, exc)
-    return _load_case(case.pk, lock=False) if changes else case
+    return (_load_case(case.pk, lock=False) or case) if changes else case
 
 
 def fire_due_time_bombs(*, now: datetime | None = None, limit: int = 500) -> list[int]:
@@ -178,7 +190,11 @@ def _fire(bomb: TimeBomb) -> dict:
         return {"state": TimeBomb.State.DEFUSED, "outcome": "the rule was deactivated"}
     if not state_conditions_hold(rule, case):
         return {"state": TimeBomb.State.DEFUSED, "outcome": "the case no longer meets the rule's conditions"}
+    try:
+        event = DomainEvent.from_dict(bomb.event)
+    except TypeError:  # an unreadable stored event must not block the sweep
+        event = DomainEvent(name=str((bomb.event or {}).get("name", "")), case_id=case.pk)
     result = Evaluation()
-    if run_actions(rule, case, DomainEvent.from_dict(bomb.event), result):
+    if run_actions(rule, case, event, result):
         return {"state": TimeBomb.State.FIRED, "outcome": f"notified {len(result.notified)}"}
     return {"state": TimeBomb.State.FAILED, "outcome": "; ".join(result.errors) or "failed"}

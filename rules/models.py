@@ -211,7 +211,7 @@ class BusinessRule(RuleConditions):
             or self.notify_contact
             or self.notify_writer
             or self.notify_address
-            or (self.pk and self.notify_users.exists())
+            or (self.pk and len(self.notify_users.all()) > 0)  # uses the prefetch when there is one
         )
 
     def clean(self) -> None:

@@ -59,11 +59,27 @@ class PlannedNotification:
     text: str
 
 
-def _user_recipient(user) -> Recipient | None:
-    if user is None or not user.is_active:
-        return None
-    # Read-only (no get_or_create): dry runs plan notifications too.
-    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
+class EventScope:
+    """Per-event memo: an event evaluated against many rules loads its actor, note, writer
+    and queue members once."""
+
+    def __init__(self, event: DomainEvent):
+        self.event = event
+        self._memo: dict = {}
+
+    def get(self, key, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def queue_members(self, queue) -> list:
+        return self.get(
+            ("queue", queue.pk), lambda: list(queue.members.filter(is_active=True).order_by("username"))
+        )
+
+
+def _user_recipient(user, profile: Profile | None) -> Recipient | None:
+    profile = profile or Profile(user=user)  # read-only: dry runs plan notifications too
     wants = profile.notify_by
     emails = [user.email] if user.email and wants in ("email", "both") else []
     mobiles = [profile.mobile_address] if profile.mobile_address and wants in ("mobile", "both") else []
@@ -87,30 +103,36 @@ def writer_of(event: DomainEvent):
     return None
 
 
-def recipients_for(rule: BusinessRule, case: Case, event: DomainEvent) -> list[Recipient]:
+def recipients_for(
+    rule: BusinessRule, case: Case, event: DomainEvent, scope: EventScope | None = None
+) -> list[Recipient]:
     """Everyone the rule notifies about this event, without the actor, each once."""
+    scope = scope or EventScope(event)
     users = []
     if rule.notify_owner:
         if case.owner_id:
             users.append(case.owner)
         elif rule.owner_fallback_to_queue and case.queue_id:
-            users.extend(case.queue.members.filter(is_active=True).order_by("username"))
+            users.extend(scope.queue_members(case.queue))
     if rule.notify_queue_members and case.queue_id:
-        users.extend(case.queue.members.filter(is_active=True).order_by("username"))
+        users.extend(scope.queue_members(case.queue))
     if rule.notify_queue_supervisor and case.queue_id and case.queue.supervisor_id:
         users.append(case.queue.supervisor)
     if rule.notify_writer:
-        users.append(writer_of(event))
+        users.append(scope.get("writer", lambda: writer_of(event)))
     if rule.pk:
-        users.extend(rule.notify_users.filter(is_active=True).order_by("username"))
+        users.extend(sorted(rule.notify_users.all(), key=lambda user: user.get_username()))  # prefetched
 
-    recipients: dict[str, Recipient] = {}
+    unique = {}
     for user in users:
-        if user is None or user.pk == event.actor_user_id:
-            continue
-        recipient = _user_recipient(user)
+        if user is not None and user.is_active and user.pk != event.actor_user_id:
+            unique.setdefault(user.pk, user)
+    profiles = {p.user_id: p for p in Profile.objects.filter(user_id__in=list(unique))} if unique else {}
+    recipients: dict[str, Recipient] = {}
+    for user in unique.values():
+        recipient = _user_recipient(user, profiles.get(user.pk))
         if recipient is not None:
-            recipients.setdefault(recipient.key, recipient)
+            recipients[recipient.key] = recipient
     if rule.notify_contact and case.contact_id != event.actor_contact_id:
         contact: Contact = case.contact
         if contact.is_active and contact.email and not contact.email_bounced_at:
@@ -119,17 +141,10 @@ def recipients_for(rule: BusinessRule, case: Case, event: DomainEvent) -> list[R
             )
     if rule.notify_address:
         address = rule.notify_address.lower()
-        if address not in recipients and not _is_actor_address(address, event):
+        actor_email = scope.get("actor", lambda: _actor(event))["email"].lower()
+        if address not in recipients and address != actor_email:
             recipients[address] = Recipient(address, address, "", emails=[address])
     return list(recipients.values())
-
-
-def _is_actor_address(address: str, event: DomainEvent) -> bool:
-    if event.actor_user_id:
-        return get_user_model().objects.filter(pk=event.actor_user_id, email__iexact=address).exists()
-    if event.actor_contact_id:
-        return Contact.objects.filter(pk=event.actor_contact_id, email=address).exists()
-    return False
 
 
 def _actor(event: DomainEvent) -> dict:
@@ -151,7 +166,8 @@ def _note(event: DomainEvent) -> str:
     return Activity.objects.filter(pk=activity_id).values_list("body", flat=True).first() or ""
 
 
-def base_context(rule: BusinessRule, case: Case, event: DomainEvent) -> dict:
+def base_context(rule: BusinessRule, case: Case, event: DomainEvent, scope: EventScope | None = None) -> dict:
+    scope = scope or EventScope(event)
     return template_context(
         case=case,
         agent=case.owner,
@@ -160,8 +176,8 @@ def base_context(rule: BusinessRule, case: Case, event: DomainEvent) -> dict:
             "label": EVENT_LABELS.get(event.name, event.name),
             "short": SHORT_LABELS.get(event.name, event.name),
         },
-        actor=_actor(event),
-        note=_note(event),
+        actor=scope.get("actor", lambda: _actor(event)),
+        note=scope.get("note", lambda: _note(event)),
         error=(event.data or {}).get("error", ""),
         rule={"name": rule.name},
         site_name=parseaddr(settings.CASEDESK_FROM_EMAIL)[0] or "The support team",
@@ -173,16 +189,19 @@ def shorten(text: str, limit: int = MOBILE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def plan_notifications(rule: BusinessRule, case: Case, event: DomainEvent) -> list[PlannedNotification]:
+def plan_notifications(
+    rule: BusinessRule, case: Case, event: DomainEvent, scope: EventScope | None = None
+) -> list[PlannedNotification]:
     """Render the rule's notifications for this event. Raises TemplateRenderError."""
+    scope = scope or EventScope(event)
     planned = []
-    context = base_context(rule, case, event)
+    context = base_context(rule, case, event, scope)
     context["recipient"] = {"name": ""}
     # Render once before choosing recipients: a broken template is reported the first time
     # the rule fires, even when nobody would have been notified this time.
     for source in (rule.subject_template, rule.body_template, rule.mobile_template):
         render_user_template(source, context)
-    for recipient in recipients_for(rule, case, event):
+    for recipient in recipients_for(rule, case, event, scope):
         context["recipient"] = {"name": recipient.name}
         if recipient.emails:
             subject = render_user_template(rule.subject_template or "Case {{ case.number }}", context)
@@ -203,27 +222,36 @@ def digest_window() -> timedelta:
     return timedelta(minutes=settings.CASEDESK_NOTIFY_DIGEST_MINUTES)
 
 
-def recently_notified(rule: BusinessRule | None, case: Case, key: str) -> bool:
-    return NotificationLog.objects.filter(
-        case=case, rule=rule, recipient=key, sent_at__gt=timezone.now() - digest_window()
-    ).exists()
+def recently_notified(rule: BusinessRule | None, case: Case, keys: list[str]) -> set[str]:
+    """Which of these recipients had this rule's notification on this case within the window."""
+    return set(
+        NotificationLog.objects.filter(
+            case=case, rule=rule, recipient__in=keys, sent_at__gt=timezone.now() - digest_window()
+        ).values_list("recipient", flat=True)
+    )
 
 
-def send_notifications(rule: BusinessRule, case: Case, event: DomainEvent) -> list[PlannedNotification]:
-    """Queue the rule's notifications (skipping recipients inside the digest window).
+def send_notifications(
+    rule: BusinessRule, case: Case, event: DomainEvent, scope: EventScope | None = None
+) -> list[PlannedNotification]:
+    """Queue the rule's notifications, skipping recipients inside the digest window.
     Raises TemplateRenderError before anything is queued if a template is broken."""
-    planned = plan_notifications(rule, case, event)
-    sent = []
+    planned = plan_notifications(rule, case, event, scope)
+    if not planned:
+        return []
     now = timezone.now()
+    keys = list(dict.fromkeys(item.recipient.key for item in planned))
+    skip = recently_notified(rule, case, keys)
+    sent = []
     with transaction.atomic():
-        done_keys: set[str] = set()
+        NotificationLog.objects.bulk_create(
+            NotificationLog(rule=rule, case=case, recipient=key, sent_at=now)
+            for key in keys
+            if key not in skip
+        )
         for item in planned:
-            key = item.recipient.key
-            if key not in done_keys and recently_notified(rule, case, key):
+            if item.recipient.key in skip:
                 continue
-            if key not in done_keys:
-                NotificationLog.objects.create(rule=rule, case=case, recipient=key, sent_at=now)
-                done_keys.add(key)
             label = item.recipient.label + (" (mobile)" if item.via == "mobile" else "")
             services.do_record_notification(
                 case,
@@ -258,7 +286,7 @@ def record_rule_error(
             services.do_record_rule_error(case, rule_name=rule.name, message=message[:500])
             key = "admins:rule-error"
             log_rule = rule if is_business else None
-            if recently_notified(log_rule, case, key):
+            if recently_notified(log_rule, case, [key]):
                 return
             NotificationLog.objects.create(rule=log_rule, case=case, recipient=key, sent_at=timezone.now())
             admins = (
