@@ -101,3 +101,29 @@ def test_rule_admin_pages_render(client, admin_user, history):
         assert client.get(reverse(f"admin:rules_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:rules_businessrule_change", args=[rule.pk])).status_code == 200
     assert client.get(reverse("admin:rules_businessrule_add")).status_code == 200
+
+
+def test_admins_create_rules_without_code(client, admin_user, support_queue):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:rules_businessrule_add"),
+        {
+            "name": "Escalate",
+            "description": "",
+            "position": 5,
+            "is_active": "on",
+            "events": ["case.created"],
+            "text_mode": "words",
+            "delay_minutes": 120,
+            "cancel_events": ["case.assigned"],
+            "notify_queue_supervisor": "on",
+            "subject_template": "Case {{ case.number }} waits",
+            "body_template": "Still unaccepted: {{ case.title }}",
+            "mobile_template": "Case {{ case.number }} waits",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule = BusinessRule.objects.get(name="Escalate")
+    assert rule.events == ["case.created"] and rule.cancel_events == ["case.assigned"]
+    page = client.get(reverse("admin:rules_businessrule_change", args=[rule.pk]))
+    assert b'name="cancel_events" value="case.assigned" id="id_cancel_events_7" checked' in page.content
