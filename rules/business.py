@@ -17,11 +17,13 @@ from casedesk.services import CaseActionError
 from casedesk.templating import TemplateRenderError
 
 from .conditions import Facts, business_conditions_hold, state_conditions_hold
-from .models import BusinessRule, TimeBomb
+from .models import BusinessRule, NotificationLog, TimeBomb
 from .notify import EventScope, record_rule_error, send_notifications
 from .textmatch import PatternTimeout
 
 logger = logging.getLogger(__name__)
+
+CHANGES_KEY = "changes"  # NotificationLog key counting a rule's field changes on a case
 
 
 @dataclass
@@ -119,6 +121,8 @@ def run_actions(
     Returns False (after recording a rule error) if the rule could not run."""
     try:
         with transaction.atomic():
+            if _changes_case(rule):
+                _guard_against_loops(rule, case)
             case = _apply_changes(rule, case)
             if rule.notifies:
                 sent = send_notifications(rule, case, event, scope)
@@ -126,12 +130,36 @@ def run_actions(
         return True
     except TemplateRenderError as exc:
         message = f"template error: {exc}"
+    except RuleLoop as exc:
+        message = str(exc)
     except Exception as exc:  # a rule must never stop the others
         logger.exception("rule %r failed on case %s", rule.name, case.pk)
         message = f"{type(exc).__name__}: {exc}"
     record_rule_error(rule, case, message, event_name=event.name)
     result.errors.append(rule.name)
     return False
+
+
+MAX_CHANGES_PER_HOUR = 5
+
+
+class RuleLoop(Exception):
+    """A rule keeps changing the same case: most likely rules feeding each other's events."""
+
+
+def _guard_against_loops(rule: BusinessRule, case: Case) -> None:
+    """Rules that change cases can trigger each other (dispatch to A → rule on "dispatched"
+    → dispatch to B → …). Stop a rule that changed the same case too often within an hour
+    (changes that were already true do not count)."""
+    since = timezone.now() - timedelta(hours=1)
+    runs = NotificationLog.objects.filter(
+        rule=rule, case=case, recipient=CHANGES_KEY, sent_at__gt=since
+    ).count()
+    if runs >= MAX_CHANGES_PER_HOUR:
+        raise RuleLoop(
+            f"stopped: the rule already changed this case {runs} times within an hour "
+            "(rules may be triggering each other)"
+        )
 
 
 def _apply_changes(rule: BusinessRule, case: Case) -> Case:
@@ -146,12 +174,16 @@ def _apply_changes(rule: BusinessRule, case: Case) -> Case:
         )
     if rule.assign_to_id:
         changes.append(lambda c: services.do_assign_case(c, owner=rule.assign_to, actor=None))
+    changed = False
     for change in changes:
         try:
             case = change(case)
+            changed = True
         except CaseActionError as exc:
             # Already in that state (or closed): nothing to do, not an error of the rule.
             logger.info("rule %r: %s", rule.name, exc)
+    if changed:
+        NotificationLog.objects.create(rule=rule, case=case, recipient=CHANGES_KEY, sent_at=timezone.now())
     return (_load_case(case.pk, lock=False) or case) if changes else case
 
 

@@ -111,3 +111,17 @@ def test_rules_do_not_close_cases(db):
 
     with pytest.raises(ValidationError):
         make_rule(set_status=Case.Status.CLOSED)
+
+
+def test_rules_feeding_each_other_are_stopped(case, billing_queue, support_queue, after_commit):
+    from rules.models import RuleError
+
+    make_rule(name="to billing", events=[events.DISPATCHED], queue=support_queue, dispatch_to=billing_queue)
+    make_rule(
+        name="back to support", events=[events.DISPATCHED], queue=billing_queue, dispatch_to=support_queue
+    )
+    after_commit(services.do_dispatch_case, case, queue=billing_queue, actor=None)
+    dispatches = Activity.objects.filter(case=case, kind=Activity.Kind.DISPATCHED).count()
+    assert dispatches <= 2 + 2 * 5  # routing's, ours, then at most 5 per rule
+    assert RuleError.objects.filter(message__startswith="stopped").exists()
+    assert Activity.objects.filter(case=case, kind=Activity.Kind.RULE_ERROR).exists()
