@@ -61,7 +61,7 @@ def test_portal_case_and_customer_note_notify_through_worker_and_smtp(
     assert len(body) <= 160
 
 
-def test_the_worker_evaluates_events_and_arms_time_bombs(real_worker, customer, agent):
+def test_the_real_worker_evaluates_events_from_the_bus(real_worker, customer, agent):
     """Without the sender: the real worker runs rules.evaluate_event from the event bus."""
     from casedesk.models import OutboundEmail
 
