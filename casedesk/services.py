@@ -592,3 +592,84 @@ def do_open_case_for_email(
             attachments=attachments,
         )
     return case, created
+
+
+# --- issue 7: rules (notifications, rule errors, route again) ---------------------------
+
+
+def do_record_notification(
+    case: Case,
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    recipient_label: str = "",
+    rule_name: str = "",
+) -> OutboundEmail:
+    """Queue one notification email and log it on the case as a one-line internal entry.
+    Notifications do not touch the case's updated time: they are not work on the case."""
+    with transaction.atomic():
+        label = recipient_label or to
+        activity = Activity.objects.create(
+            case=case,
+            kind=Activity.Kind.NOTIFICATION,
+            body=f"Notification sent to {label}" + (f" (rule “{rule_name}”)" if rule_name else ""),
+            is_public=False,
+            meta={"rule": rule_name, "to": to},
+        )
+        return enqueue_email(
+            to=[to],
+            subject=" ".join(subject.split()),
+            text=text,
+            kind=OutboundEmail.Kind.NOTIFICATION,
+            case=case,
+            activity=activity,
+        )
+
+
+def do_record_rule_error(case: Case, *, rule_name: str, message: str) -> Activity:
+    """Log on the case that a rule could not run as written (internal entry)."""
+    return Activity.objects.create(
+        case=case,
+        kind=Activity.Kind.RULE_ERROR,
+        body=f"Rule “{rule_name}” failed: {message}",
+        is_public=False,
+        meta={"rule": rule_name},
+    )
+
+
+def routing_context_for(case: Case) -> dict:
+    """The routing context of an existing case, rebuilt from its first history entry."""
+    first = Activity.objects.filter(case=case).order_by("created_at", "id").first()
+    return {
+        "to_address": first.email_to if first is not None else "",
+        "sender": case.contact.email,
+        "subject": case.title,
+        "body": first.body if first is not None else "",
+    }
+
+
+def do_route_case(case: Case, *, actor: Actor) -> RoutingDecision:
+    """ "Route again": run the auto-destination router on an existing case and apply its
+    decision (queue as by do_dispatch_case, then priority and owner). Raises
+    CaseActionError when the case is closed or already where the rules would put it."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.is_closed:
+            raise CaseActionError(f"{case.label} is closed; reopen it before routing it again.")
+        decision = _router(case, routing_context_for(case)) if _router else RoutingDecision()
+        target = decision.queue or default_queue()
+        changed = False
+        if target is not None and target.pk != case.queue_id:
+            do_dispatch_case(case, queue=target, actor=actor, rule_name=decision.rule_name)
+            changed = True
+        if decision.priority and decision.priority != case.priority:
+            do_change_priority(case, priority=decision.priority, actor=actor)
+            changed = True
+        if decision.owner is not None and decision.owner.pk != case.owner_id:
+            do_assign_case(case, owner=decision.owner, actor=actor)
+            changed = True
+        if not changed:
+            where = f"by rule “{decision.rule_name}”" if decision.rule_name else "by default"
+            raise CaseActionError(f"{case.label} is already where the rules put it ({where}).")
+    return decision

@@ -119,6 +119,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "casedesk-worker-heartbeat": {"task": "casedesk.record_worker_heartbeat", "schedule": 60.0},
     "rules-sweep-outbox": {"task": "rules.sweep_outbox", "schedule": 60.0},
+    # rules (issue 7): delayed rule actions
+    "rules-fire-due-time-bombs": {"task": "rules.fire_due_time_bombs", "schedule": 30.0},
 }
 
 if REDIS_URL:
@@ -161,6 +163,10 @@ CASEDESK_CLERK_EMAIL = env.str("CASEDESK_CLERK_EMAIL", default="clerk@casedesk.l
 CASEDESK_SITE_URL = env.str("CASEDESK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CASEDESK_FIRST_CASE_NUMBER = env.int("CASEDESK_FIRST_CASE_NUMBER", default=1000)
 CASEDESK_MAX_UPLOAD_BYTES = env.int("CASEDESK_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+# --- rules (issue 7) --------------------------------------------------------------------
+# A user gets one notification per rule and case within this many minutes (digest protection).
+CASEDESK_NOTIFY_DIGEST_MINUTES = env.int("CASEDESK_NOTIFY_DIGEST_MINUTES", default=15)
+
 DEFAULT_FROM_EMAIL = CASEDESK_FROM_EMAIL
 
 # --- Outbound mail (issue 4: Log Email and the RuleManager's outbound queue) ----------

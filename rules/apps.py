@@ -7,5 +7,7 @@ class RulesConfig(AppConfig):
 
     def ready(self) -> None:
         from .outbound.wiring import register as register_outbound
+        from .subscribers import register as register_rules
 
         register_outbound()
+        register_rules()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import log_email, views
+from . import log_email, routing, views
 
 app_name = "console"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("cases/<int:number>/email/", log_email.log_email, name="log_email"),
     path("outbound/<int:pk>/retry/", log_email.retry_email, name="retry_email"),
     path("preferences/preview/", log_email.preview_preferences, name="preferences_preview"),
+    path("cases/<int:number>/route/", routing.route_again, name="route_again"),
 ]

@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('casedesk', '0003_seed_mail_templates'),
+        ('rules', '0002_seed_default_rules'),
     ]
 
     operations = [
