@@ -36,6 +36,8 @@ _MONTHS = {
     "agosto": 8, "septiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
 }  # fmt: skip
 _TIME = re.compile(r"\b(\d{1,2})[:h](\d{2})(?::(\d{2}))?(?:\s*([ap])\.?\s?m\b\.?)?", re.IGNORECASE)
+# email.utils accepts far more than RFC 2822 but silently ignores "PM"; only trust it on real RFC dates.
+_RFC2822 = re.compile(r"^([A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(:\d{2})?\s*([+-]\d{4}|[A-Z]{1,5})?$")
 _OFFSET = re.compile(r"(?:GMT|UTC)?\s*([+-])(\d{2}):?(\d{2})\b")
 
 
@@ -70,10 +72,11 @@ def _month(word: str) -> int | None:
 def parse_loose_date(value: str) -> datetime | None:
     """Dates as mail clients print them in forwarded headers, in a few languages; None if unsure."""
     value = value.replace("*", "").strip()
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        pass
+    if _RFC2822.match(value):
+        try:
+            return parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            pass
     tm = _TIME.search(value)
     rest = value[: tm.start()] + " " + value[tm.end() :] if tm else value
     words = re.findall(r"[^\W\d_]+\.?|\d+", rest)
