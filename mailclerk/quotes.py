@@ -58,6 +58,9 @@ _MOBILE_FOOTER = re.compile(
     r"sent from my [\w \-]{1,40}"
     r"|sent from (mail|outlook|yahoo mail|gmail|aol)[\w \-]{0,40}"
     r"|get outlook for (ios|android|windows|mac)"
+    r"|obtener outlook para (ios|android)"
+    r"|télécharger outlook pour (ios|android)"
+    r"|outlook für (ios|android) herunterladen"
     r"|sent (with|via) [\w \-]{1,30}"
     r"|sent from [\w]+ for (iphone|ipad|android|ios)"
     r"|von meinem [\w \-]{1,40} gesendet"
@@ -198,6 +201,23 @@ def _find_history_start(lines: list[str], markers: set[str]) -> int | None:
     return None
 
 
+def _drop_leading_quote(lines: list[str]) -> list[str] | None:
+    """Bottom-posting: one quote (maybe under an attribution) at the top, the answer below it, no other quote."""
+    i = _next_content(lines, 0)
+    if i >= len(lines):
+        return None
+    end = _attribution_end(lines, i)
+    if end is not None:
+        i = _next_content(lines, end + 1)
+    if i >= len(lines) or not _is_quoted(lines[i]):
+        return None
+    after = _quote_block_end(lines, i)
+    rest = lines[after:]
+    if any(_is_quoted(x) for x in rest) or not any(x.strip() for x in rest):
+        return None
+    return rest
+
+
 def _has_own_words(lines: list[str]) -> bool:
     i = 0
     while i < len(lines):
@@ -216,6 +236,9 @@ def strip_quoted_text(text: str, *, markers: Sequence[str] = DEFAULT_MARKERS) ->
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     marker_set = {_norm_marker(m) for m in markers if _norm_marker(m)}
     lines, quote_removed, sig_removed = _strip_trailing(lines)
+    answer = _drop_leading_quote(lines)
+    if answer is not None:
+        lines, quote_removed = answer, True
     start = _find_history_start(lines, marker_set)
     if start is not None:
         lines, quote_removed = lines[:start], True
