@@ -37,8 +37,10 @@ _ON_START = re.compile(
     r"^(on|am|le|el|il|op|den|på|em|w dniu|dne|в|στις)\s", re.IGNORECASE
 )
 _WROTE_END = re.compile(
-    r"(wrote|writes|schrieb|a\s+écrit|escribió|escribio|ha\s+scritto|schreef|skrev|napisał|escreveu"
-    r"|написал|написала|kirjoitti|írta|napsal|έγραψε)\s*:\s*$",
+    r"((wrote|writes|a\s+écrit|escribió|escribio|ha\s+scritto|escreveu|написал|написала|kirjoitti|írta|napsal"
+    r"|έγραψε)\s*:"
+    # German, Dutch and Scandinavian clients put the verb before the name: "Am …, schrieb Jane <j@x>:"
+    r"|\b(schrieb|schreef|skrev|napisał)\b[^:]{0,120}:)\s*$",
     re.IGNORECASE,
 )
 _FROM_LABEL = re.compile(
