@@ -145,6 +145,14 @@ def _read_headers(lines: list[str], i: int) -> tuple[dict[str, str], int] | None
 def parse_forwarded(text: str) -> ForwardedMessage | None:
     """The first forwarded block (Gmail, Outlook, Apple Mail, Thunderbird formats) or None."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found = _parse_lines(lines)
+    if found is None and any(ln.lstrip().startswith(">") for ln in lines):
+        # Apple Mail on iOS sends plain-text forwards as one "> "-quoted block.
+        found = _parse_lines([re.sub(r"^\s*> ?", "", ln) for ln in lines])
+    return found
+
+
+def _parse_lines(lines: list[str]) -> ForwardedMessage | None:
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped or stripped.startswith(">"):
