@@ -113,9 +113,10 @@ def _attribution_end(lines: list[str], i: int) -> int | None:
         if _WROTE_END.search(joined):
             if starts_on and any(c.isdigit() for c in joined):
                 return k
-            # "Jane Doe <jane@example.com> wrote:" without a date: only trust it when a quote follows.
+            # "Jane Doe <jane@example.com> wrote:" without a date: only trust it when a quote (already
+            # peeled off the end, or still there) follows.
             nxt = _next_content(lines, k + 1)
-            if ("@" in joined or "<" in joined) and nxt < len(lines) and _is_quoted(lines[nxt]):
+            if ("@" in joined or "<" in joined) and (nxt >= len(lines) or _is_quoted(lines[nxt])):
                 return k
             return None
     return None
