@@ -16,8 +16,8 @@ _LABELS = {
     "from": ("from", "von", "de", "da", "van", "från", "fra", "od", "от"),
     "date": ("date", "sent", "datum", "gesendet", "envoyé", "fecha", "enviado", "enviada", "inviato", "data",
              "verzonden", "skickat", "sendt", "wysłano", "отправлено"),
-    "subject": ("subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "ämne", "emne", "temat", "тема"),
-    "to": ("to", "an", "à", "a", "para", "aan", "till", "til", "do", "кому"),
+    "subject": ("subject", "sujet", "betreff", "objet", "asunto", "oggetto", "onderwerp", "ämne", "emne", "temat", "тема"),
+    "to": ("to", "pour", "an", "à", "a", "para", "aan", "till", "til", "do", "кому"),
     "cc": ("cc", "kopie", "copie", "cco", "bcc"),
     "reply-to": ("reply-to", "antwort an", "répondre à"),
 }  # fmt: skip
@@ -132,6 +132,8 @@ def _read_headers(lines: list[str], i: int) -> tuple[dict[str, str], int] | None
         key, value = _header_key(lines[i])
         if key and key not in headers:
             headers[key], last = value, key
+        elif key is None and _LABEL.match(lines[i]) and len(headers) < 5:
+            last = None  # a header we do not use (Organisation:, Priority:…)
         elif last and not key and len(headers) < 5:
             headers[last] = f"{headers[last]} {lines[i].strip()}".strip()  # wrapped header line
         else:
