@@ -9,4 +9,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", include("casedesk.console.urls")),
     path("admin/", admin.site.urls),
+    path("anymail/", include("anymail.urls")),
 ]
