@@ -206,7 +206,11 @@ def sender_may_log_on(case: Case, address: str, contact: Contact | None, agent) 
 
 
 def decide(
-    raw: bytes, *, trust_sender: bool = False, size_limit: int | None = None
+    raw: bytes,
+    *,
+    inbound: InboundMessage | None = None,
+    trust_sender: bool = False,
+    size_limit: int | None = None,
 ) -> tuple[Decision, ParsedMail | None]:
     """What the clerk would do with this message. Reads the database, writes nothing."""
     limit = size_limit if size_limit is not None else settings.CLERK_MAX_MESSAGE_BYTES
@@ -238,8 +242,18 @@ def decide(
         return Decision(IGNORE, f"bounce: {verdict.reason}", robot=verdict), parsed
     if not parsed.from_address:
         return Decision(QUARANTINE, "no sender address", robot=verdict), parsed
-    since = timezone.now() - timedelta(hours=1)
-    recent = InboundMessage.objects.filter(from_address=parsed.from_address, received_at__gte=since).count()
+    # Messages from this sender in the hour up to this one (a backlog processed later
+    # counts by arrival time, not by processing time).
+    if inbound is not None and inbound.pk:
+        earlier = InboundMessage.objects.filter(
+            from_address=parsed.from_address,
+            received_at__gte=inbound.received_at - timedelta(hours=1),
+            pk__lte=inbound.pk,
+        )
+        recent = earlier.count()
+    else:
+        since = timezone.now() - timedelta(hours=1)
+        recent = InboundMessage.objects.filter(from_address=parsed.from_address, received_at__gte=since).count() + 1
     if recent > settings.CLERK_MESSAGES_PER_SENDER_PER_HOUR:
         return Decision(
             QUARANTINE, f"loop limit: {recent} messages from {parsed.from_address} in an hour", robot=verdict
@@ -412,7 +426,7 @@ def process_inbound(pk: int, *, trust_sender: bool = False) -> InboundMessage:
             inbound = InboundMessage.objects.select_for_update().select_related("mailbox").get(pk=pk)
             if inbound.status != InboundMessage.Status.RECEIVED:
                 return inbound
-            decision, parsed = decide(inbound.read_raw(), trust_sender=trust_sender)
+            decision, parsed = decide(inbound.read_raw(), inbound=inbound, trust_sender=trust_sender)
             _act(inbound, decision, parsed)
             if decision.action == QUARANTINE:
                 logger.info("inbound %s quarantined: %s", pk, decision.reason)
