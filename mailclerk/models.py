@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 
 from django.db import models
 
 
 def inbound_raw_path(instance: InboundMessage, filename: str) -> str:
-    # Named by content hash: a retried store writes the same name, never a user-chosen path.
-    return f"inbound/{instance.sha256[:2]}/{instance.sha256}.eml"
+    # Named by content hash plus a random part (never a user-chosen path): a write left over
+    # from a rolled-back attempt can never be mistaken for this message's bytes.
+    return f"inbound/{instance.sha256[:2]}/{instance.sha256}-{uuid.uuid4().hex[:12]}.eml"
 
 
 _TRACE_HEADERS = {

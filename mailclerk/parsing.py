@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 
 from casedesk.htmlsafe import sanitize_email_html
@@ -63,43 +63,62 @@ def _clean(value: str) -> str:
     return " ".join(value.replace("\x00", "").split())
 
 
-def _decode_raw(value: str) -> str:
+def _unsurrogate(value: str) -> str:
+    """8-bit header bytes arrive as surrogate escapes; keep UTF-8, replace the rest."""
     try:
-        return str(make_header(decode_header(value)))
-    except Exception:
+        value.encode("utf-8")
         return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def header(msg: EmailMessage, name: str) -> str:
+def _decode_raw(value: str) -> str:
+    """RFC 2047 decoding of a raw header value; undecodable words stay as written."""
+    value = value.replace("\r\n", "").replace("\n", "")
+    if "=?" not in value:
+        return _unsurrogate(value)
+    try:
+        return _unsurrogate(str(make_header(decode_header(value))))
+    except Exception:
+        return _unsurrogate(value)
+
+
+def all_headers(msg: Message, name: str, *, decode: bool = True) -> list[str]:
+    """Every value of a header, from the raw source (cheaper and more forgiving than the
+    header registry), RFC 2047 decoded unless decode=False."""
+    name = name.lower()
+    try:
+        values = [str(v) for k, v in msg.raw_items() if k.lower() == name]
+    except Exception:
+        return []
+    if decode:
+        return [_clean(_decode_raw(v)) for v in values]
+    return [_clean(_unsurrogate(v.replace("\r\n", "").replace("\n", ""))) for v in values]
+
+
+def header(msg: Message, name: str) -> str:
     """One header as text, RFC 2047 decoded; a malformed header falls back to its raw text."""
-    try:
-        value = msg.get(name)
-        return _clean(str(value)) if value is not None else ""
-    except Exception:
-        for key, raw in msg.raw_items():
-            if key.lower() == name.lower():
-                return _clean(_decode_raw(str(raw)))
-        return ""
-
-
-def all_headers(msg: EmailMessage, name: str) -> list[str]:
-    try:
-        return [_clean(str(v)) for v in (msg.get_all(name) or [])]
-    except Exception:
-        return [_clean(_decode_raw(str(v))) for k, v in msg.raw_items() if k.lower() == name.lower()]
+    values = all_headers(msg, name)
+    return values[0] if values else ""
 
 
 def addresses(values: list[str]) -> list[tuple[str, str]]:
+    """(display name, lower-cased address) pairs; pass raw (undecoded) header values so an
+    encoded display name containing a comma cannot split the list."""
     out = []
     try:
         pairs = getaddresses(values)
     except Exception:
         return out
     for name, addr in pairs:
-        addr = addr.strip().lower()
-        if "@" in addr and len(addr) <= 254 and not any(c in addr for c in "\r\n\t <>"):
-            out.append((_clean(name)[:200], addr))
+        addr = _unsurrogate(addr).strip().lower()
+        if "@" in addr and len(addr) <= 254 and not any(c in addr for c in "\r\n\t <>,;"):
+            out.append((_clean(_decode_raw(name))[:200], addr))
     return out
+
+
+def _raw(msg: Message, name: str) -> list[str]:
+    return all_headers(msg, name, decode=False)
 
 
 def _date(value: str) -> datetime | None:
@@ -130,9 +149,9 @@ def parse_message(raw: bytes) -> ParsedMail:
     keys = {k.lower() for k in msg.keys()}
     if not keys & set(_KNOWN):
         raise ParseError("not an email: no From, To, Subject, Date or Message-ID header")
-    from_pairs = addresses(all_headers(msg, "From")) or addresses(all_headers(msg, "Sender"))
+    from_pairs = addresses(_raw(msg, "From")) or addresses(_raw(msg, "Sender"))
     from_name, from_address = from_pairs[0] if from_pairs else ("", "")
-    message_ids = _MSGID.findall(header(msg, "Message-ID"))
+    message_ids = _MSGID.findall(" ".join(_raw(msg, "Message-ID")[:1]))
     try:
         content_type = msg.get_content_type()
     except Exception:
@@ -141,25 +160,53 @@ def parse_message(raw: bytes) -> ParsedMail:
         msg=msg,
         size=len(raw),
         message_id=message_ids[0] if message_ids else "",
-        in_reply_to=_MSGID.findall(header(msg, "In-Reply-To"))[:20],
-        references=_MSGID.findall(" ".join(all_headers(msg, "References")))[-50:],
+        in_reply_to=_MSGID.findall(" ".join(_raw(msg, "In-Reply-To")))[:20],
+        references=_MSGID.findall(" ".join(_raw(msg, "References")))[-50:],
         from_name=from_name,
         from_address=from_address,
-        to=[a for _, a in addresses(all_headers(msg, "To"))],
-        cc=[a for _, a in addresses(all_headers(msg, "Cc"))],
+        to=[a for _, a in addresses(_raw(msg, "To"))],
+        cc=[a for _, a in addresses(_raw(msg, "Cc"))],
         envelope_to=[
             a
             for _, a in addresses(
-                all_headers(msg, "Delivered-To")
-                + all_headers(msg, "X-Original-To")
-                + all_headers(msg, "Envelope-To")
+                _raw(msg, "Delivered-To") + _raw(msg, "X-Original-To") + _raw(msg, "Envelope-To")
             )
         ],
         subject=header(msg, "Subject")[:998],
-        date=_date(header(msg, "Date")),
-        headers={k.lower(): header(msg, k) for k in dict.fromkeys(msg.keys())},
+        date=_date(" ".join(_raw(msg, "Date")[:1])),
+        headers=_robot_headers(msg),
         content_type=content_type,
     )
+
+
+# The headers robots.classify looks at (raw values, first occurrence).
+ROBOT_HEADERS = frozenset(
+    {
+        "auto-submitted",
+        "auto-reply",
+        "precedence",
+        "x-autoreply",
+        "x-autorespond",
+        "x-casedesk-case",
+        "x-casedesk-loop",
+        "x-loop",
+        "list-id",
+        "list-unsubscribe",
+        "return-path",
+    }
+)
+
+
+def _robot_headers(msg: Message) -> dict[str, str]:
+    found: dict[str, str] = {}
+    try:
+        for key, value in msg.raw_items():
+            key = key.lower()
+            if key in ROBOT_HEADERS and key not in found:
+                found[key] = _clean(_unsurrogate(str(value)))
+    except Exception:
+        pass
+    return found
 
 
 def display_list(values: list[str]) -> str:

@@ -25,7 +25,7 @@ from casedesk.roles import is_agent
 from casedesk.templating import TemplateRenderError
 from mailclerk import robots
 from mailclerk import threading as clerk_threading
-from mailclerk.models import ConfirmationSent, InboundMessage, Mailbox, content_hash
+from mailclerk.models import ConfirmationSent, InboundMessage, Mailbox, content_hash, inbound_raw_path
 from mailclerk.parsing import (
     ParsedMail,
     ParseError,
@@ -54,7 +54,7 @@ def _envelope_summary(raw: bytes) -> dict[str, str]:
     try:
         head = BytesHeaderParser(policy=default_policy).parsebytes(raw)
         ids = [v for v in header(head, "Message-ID").split() if v.startswith("<")]
-        sender = addresses(all_headers(head, "From"))
+        sender = addresses(all_headers(head, "From", decode=False))
         return {
             "message_id": (ids[0] if ids else "")[:998],
             "from_address": sender[0][1] if sender else "",
@@ -76,9 +76,6 @@ def store_inbound(
     queued for processing after commit (unless enqueue=False). Raises only on storage or
     database failure, so the door can answer "try again later"."""
     digest = content_hash(raw)
-    existing = InboundMessage.objects.filter(sha256=digest).first()
-    if existing is not None:
-        return existing, False
     inbound = InboundMessage(
         sha256=digest,
         size=len(raw),
@@ -87,17 +84,27 @@ def store_inbound(
         envelope_recipient=envelope_recipient[:254],
         **_envelope_summary(raw),
     )
+    # Row first (the unique hash makes a second delivery fail fast, before any file is
+    # written), then the bytes, both inside one transaction: a failed write rolls the row back.
+    inbound.raw.name = inbound_raw_path(inbound, "")
     try:
         with transaction.atomic():
-            inbound.raw.save("message.eml", ContentFile(raw), save=False)
             inbound.save()
+            storage = inbound.raw.storage
+            saved = storage.save(inbound.raw.name, ContentFile(raw))
+            if saved != inbound.raw.name:
+                inbound.raw.name = saved
+                InboundMessage.objects.filter(pk=inbound.pk).update(raw=saved)
             if enqueue:
                 from mailclerk.tasks import process_inbound_task
 
                 pk = inbound.pk
                 transaction.on_commit(lambda: process_inbound_task.delay(pk))
     except IntegrityError:
-        return InboundMessage.objects.get(sha256=digest), False
+        existing = InboundMessage.objects.filter(sha256=digest).first()
+        if existing is None:
+            raise
+        return existing, False
     return inbound, True
 
 
@@ -117,6 +124,7 @@ class Decision:
     internal: bool = False
     reopen: bool = False
     outbound: OutboundEmail | None = None
+    own: frozenset[str] = frozenset()
 
 
 def our_addresses() -> frozenset[str]:
@@ -141,31 +149,19 @@ def is_clerk_address(address: str, own: frozenset[str] | None = None) -> bool:
 
 def find_case(parsed: ParsedMail) -> tuple[Case | None, int | None, str | None]:
     """The case this mail is about, the number it named, and which rule matched."""
-    cases = Case.objects.select_related("contact", "site")
+    cases = Case.objects.select_related("contact", "site", "queue")
     number = clerk_threading.token_case_number(parsed)
     if number is not None:
         return cases.filter(number=number).first(), number, clerk_threading.REPLY_TOKEN
     ours = clerk_threading.our_message_ids(parsed, core.mail_domain())
     if ours:
-        case_id = (
-            OutboundEmail.objects.filter(message_id__in=ours, case__isnull=False)
-            .values_list("case_id", flat=True)
-            .first()
-        )
-        if case_id is None:
-            case_id = Activity.objects.filter(message_id__in=ours).values_list("case_id", flat=True).first()
-        if case_id is not None:
-            case = cases.get(pk=case_id)
+        case = cases.filter(outbound_emails__message_id__in=ours).first()
+        if case is not None:
             return case, case.number, clerk_threading.HEADERS
-    if parsed.thread_ids and not ours:
-        # A reply to a customer's own mail that is in a case history (e.g. reply-all).
-        case_id = (
-            Activity.objects.filter(message_id__in=parsed.thread_ids[:20])
-            .values_list("case_id", flat=True)
-            .first()
-        )
-        if case_id is not None:
-            case = cases.get(pk=case_id)
+    if parsed.thread_ids:
+        # Our own ids, or a customer's message already in a case history (e.g. reply-all).
+        case = cases.filter(activities__message_id__in=parsed.thread_ids[:20]).first()
+        if case is not None:
             return case, case.number, clerk_threading.HEADERS
     number = clerk_threading.subject_case_number(parsed.subject)
     if number is not None:
@@ -261,9 +257,16 @@ def decide(
 
     case, number, matched_by = find_case(parsed)
     contact = Contact.objects.filter(email=parsed.from_address).select_related("site").first()
-    agent = find_agent(parsed.from_address)
+    # An address is a customer's or an agent's; a known contact is not looked up as an agent.
+    agent = find_agent(parsed.from_address) if contact is None else None
     base = dict(
-        case=case, case_number=number, matched_by=matched_by, contact=contact, agent=agent, robot=verdict
+        case=case,
+        case_number=number,
+        matched_by=matched_by,
+        contact=contact,
+        agent=agent,
+        robot=verdict,
+        own=own,
     )
     if case is not None:
         proven = matched_by == clerk_threading.REPLY_TOKEN
@@ -329,7 +332,7 @@ def _may_confirm(parsed: ParsedMail, decision: Decision, mailbox: Mailbox | None
     if decision.robot.is_robot or decision.internal or decision.agent is not None:
         return False
     address = parsed.from_address
-    if not address or is_clerk_address(address):
+    if not address or is_clerk_address(address, decision.own or None):
         return False
     since = timezone.now() - timedelta(hours=1)
     sent = ConfirmationSent.objects.filter(address=address, sent_at__gte=since).count()
@@ -390,7 +393,6 @@ def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None)
                 },
             )
             inbound.case = case
-            inbound.activity = case.activities.filter(kind=Activity.Kind.EMAIL_IN).order_by("id").first()
             if confirm:
                 _confirm(CASE_CREATED, case, parsed, contact)
         else:

@@ -14,13 +14,12 @@ def test_it_creates_a_case_with_contact_site_queue_and_the_email(customer, suppo
     assert case.channel == Case.Channel.EMAIL
     entry = case.activities.get(kind=Activity.Kind.EMAIL_IN)
     assert entry.message_id == "<CAF7x9Qm3kZp1Yb8vN2wQe5rT0uH_4sLd9A@mail.gmail.com>"
-    assert entry.email_from == "dana doyle <dana@acme.example>".replace("dana doyle", "Dana Doyle")
+    assert entry.email_from == "Dana Doyle <dana@acme.example>"
     assert entry.email_to == "clerk@casedesk.localhost"
     assert entry.email_date is not None
     assert "fängt Feuer" in entry.body
     assert r"C:\Users\dana\Documents\plan.pdf" in entry.body
     assert "<script" not in entry.html
-    assert inbound.activity == entry
 
 
 def test_an_unknown_sender_becomes_a_contact_in_the_site_of_their_domain(acme, support_queue):
