@@ -148,6 +148,7 @@ def main() -> None:
     from mailclerk.models import InboundMessage
 
     settings.CLERK_MESSAGES_PER_SENDER_PER_HOUR = 10**6
+    settings.DEBUG = False  # as in production: no per-query debug logging
     events._subscribers.clear()  # sending/rules run in other processes; not part of ingest
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
@@ -156,11 +157,14 @@ def main() -> None:
         SiteDomain.objects.create(site=site, domain="acme.example")
 
         corpus, answers = build_corpus(args.n)
-        queries = 0
+        queries = statements = 0
+        control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
         def count(execute, sql, params, many, context):
-            nonlocal queries
-            queries += 1
+            nonlocal queries, statements
+            statements += 1
+            if not sql.lstrip().upper().startswith(control):
+                queries += 1
             return execute(sql, params, many, context)
 
         pks: list[int] = []
@@ -193,7 +197,10 @@ def main() -> None:
             f"ignored {statuses.count('ignored')}; replies on the wrong case: {len(wrong)}; "
             f"parsing alone {parse_rate:.0f} messages/s"
         )
-        print(f"ingest queries: {queries / len(corpus):.1f} queries/message")
+        print(
+            f"ingest queries: {queries / len(corpus):.1f} queries/message"
+            f" ({statements / len(corpus):.1f} statements with savepoints/transactions)"
+        )
         if wrong:
             print(f"WRONG CASE for replies {wrong[:10]}")
             sys.exit(1)

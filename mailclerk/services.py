@@ -5,6 +5,7 @@ casedesk services; anything it cannot handle is quarantined with a reason."""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.parser import BytesHeaderParser
@@ -127,15 +128,32 @@ class Decision:
     own: frozenset[str] = frozenset()
 
 
+_QUEUE_ADDRESSES_TTL = 30.0
+_queue_addresses: tuple[float, frozenset[str]] = (0.0, frozenset())
+
+
+def _queue_inbound_addresses() -> frozenset[str]:
+    """Queue inbound addresses, re-read at most every 30 s (they change rarely, and every
+    message asks)."""
+    global _queue_addresses
+    now = time.monotonic()
+    if now - _queue_addresses[0] > _QUEUE_ADDRESSES_TTL:
+        rows = Queue.objects.exclude(inbound_address="").values_list("inbound_address", flat=True)
+        _queue_addresses = (now, frozenset(a.lower() for a in rows))
+    return _queue_addresses[1]
+
+
+def forget_cached_addresses(**kwargs) -> None:
+    global _queue_addresses
+    _queue_addresses = (0.0, frozenset())
+
+
 def our_addresses() -> frozenset[str]:
     own = {
         parseaddr(settings.CASEDESK_CLERK_EMAIL)[1].lower(),
         parseaddr(settings.CASEDESK_FROM_EMAIL)[1].lower(),
     }
-    own |= {
-        a.lower() for a in Queue.objects.exclude(inbound_address="").values_list("inbound_address", flat=True)
-    }
-    return frozenset(a for a in own if a)
+    return frozenset(a for a in own | _queue_inbound_addresses() if a)
 
 
 def is_clerk_address(address: str, own: frozenset[str] | None = None) -> bool:
