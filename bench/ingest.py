@@ -201,8 +201,8 @@ def main() -> None:
             f"ingest queries: {queries / len(corpus):.1f} queries/message"
             f" ({statements / len(corpus):.1f} statements with savepoints/transactions)"
         )
-        if wrong:
-            print(f"WRONG CASE for replies {wrong[:10]}")
+        if wrong or statuses.count("processed") != len(corpus):
+            print(f"FAILED: replies on the wrong case {wrong[:10]}; not processed: {len(corpus) - statuses.count('processed')}")
             sys.exit(1)
         print(f"ingest: {len(corpus) / elapsed:.0f} messages/s")
     finally:

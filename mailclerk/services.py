@@ -443,7 +443,7 @@ def process_inbound(pk: int, *, trust_sender: bool = False) -> InboundMessage:
     quarantined; database outages raise so the task is retried."""
     try:
         with transaction.atomic():
-            inbound = InboundMessage.objects.select_for_update().select_related("mailbox").get(pk=pk)
+            inbound = InboundMessage.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=pk)
             if inbound.status != InboundMessage.Status.RECEIVED:
                 return inbound
             decision, parsed = decide(inbound.read_raw(), inbound=inbound, trust_sender=trust_sender)
