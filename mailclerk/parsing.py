@@ -112,7 +112,7 @@ def addresses(values: list[str]) -> list[tuple[str, str]]:
         return out
     for name, addr in pairs:
         addr = _unsurrogate(addr).strip().lower()
-        if "@" in addr and len(addr) <= 254 and not any(c in addr for c in "\r\n\t <>,;"):
+        if "@" in addr and len(addr) <= 254 and not any(c in addr for c in "\r\n\t <>,;\x00"):
             out.append((_clean(_decode_raw(name))[:200], addr))
     return out
 

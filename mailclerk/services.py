@@ -313,15 +313,20 @@ def decide(
 # --- acting -----------------------------------------------------------------------------
 
 
+def _db_text(value: str) -> str:
+    """PostgreSQL text cannot hold NUL; mail bodies and names sometimes do."""
+    return value.replace("\x00", "\ufffd") if "\x00" in value else value
+
+
 def _details(parsed: ParsedMail) -> core.EmailDetails:
     sender = f"{parsed.from_name} <{parsed.from_address}>" if parsed.from_name else parsed.from_address
     return core.EmailDetails(
-        from_=sender[:500],
-        to=display_list(parsed.to),
-        cc=display_list(parsed.cc),
-        subject=parsed.subject[:998],
+        from_=_db_text(sender[:500]),
+        to=_db_text(display_list(parsed.to)),
+        cc=_db_text(display_list(parsed.cc)),
+        subject=_db_text(parsed.subject[:998]),
         date=parsed.date,
-        message_id=parsed.message_id,
+        message_id=_db_text(parsed.message_id),
     )
 
 
@@ -333,15 +338,15 @@ def _content(parsed: ParsedMail) -> tuple[str, str, list[core.NewAttachment]]:
         text += f"\n[Attachment not stored: {part.filename} ({part.size} bytes): {part.reason}]"
     files = [
         core.NewAttachment(
-            filename=p.filename,
+            filename=_db_text(p.filename)[:255],
             content=p.payload,
-            content_type=p.content_type,
-            content_id=(p.content_id or "")[:255],
+            content_type=_db_text(p.content_type)[:255],
+            content_id=_db_text(p.content_id or "")[:255],
             is_inline=p.inline,
         )
         for p in stored
     ]
-    return text, safe_html(extraction), files
+    return _db_text(text), _db_text(safe_html(extraction)), files
 
 
 def _may_confirm(parsed: ParsedMail, decision: Decision, mailbox: Mailbox | None) -> bool:
@@ -375,7 +380,7 @@ def _confirm(key: str, case: Case, parsed: ParsedMail, contact: Contact | None) 
 
 def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None) -> None:
     inbound.action = decision.action
-    inbound.reason = decision.reason[:2000]
+    inbound.reason = _db_text(decision.reason[:2000])
     inbound.matched_by = decision.matched_by or ""
     inbound.case = decision.case
     inbound.status = {
@@ -392,9 +397,9 @@ def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None)
         contact = decision.contact
         if decision.action == CREATE_CASE:
             if contact is None:
-                contact, _ = core.get_or_create_contact(parsed.from_address, name=parsed.from_name)
+                contact, _ = core.get_or_create_contact(parsed.from_address, name=_db_text(parsed.from_name))
             case = core.do_create_case(
-                title=parsed.subject or "(no subject)",
+                title=_db_text(parsed.subject) or "(no subject)",
                 contact=contact,
                 channel=Case.Channel.EMAIL,
                 actor=contact,
@@ -463,7 +468,7 @@ def quarantine(pk: int, reason: str) -> InboundMessage:
         inbound = InboundMessage.objects.select_for_update().get(pk=pk)
         inbound.status = InboundMessage.Status.QUARANTINED
         inbound.action = QUARANTINE
-        inbound.reason = reason[:2000]
+        inbound.reason = _db_text(reason[:2000])
         inbound.processed_at = timezone.now()
         inbound.save(update_fields=["status", "action", "reason", "processed_at"])
     return inbound

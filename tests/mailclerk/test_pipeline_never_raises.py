@@ -34,6 +34,8 @@ FUZZ_CORPUS = [
     b"From: a@b.example\r\nContent-Type: text/html\r\n\r\n<html><body><script>x</script><div>" * 200,
     b"\xef\xbb\xbfFrom: bom@b.example\r\n\r\nBOM first",
     b"From: a@b.example\nSubject: bare LF\n\n\rbody\r\r\n",
+    b"From: Nul\x00Name <nul@b.example>\r\nSubject: a\x00b\r\n\r\nbody \x00 with NUL",
+    b"From: nul@b.example\r\nContent-Type: text/html\r\n\r\n<p>NUL\x00in html</p>",
 ]
 _NESTED = b"From: a@b.example\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n"
 for depth in range(1, 60):
