@@ -69,19 +69,31 @@ def _headers(
     ]
 
 
-def build_message(rng: random.Random, i: int, kind: str, sender: int, subject: str, text: str, extra: list[str]) -> bytes:
+def build_message(
+    rng: random.Random, i: int, kind: str, sender: int, subject: str, text: str, extra: list[str]
+) -> bytes:
     name, addr = _address(sender)
     mid = f"<bench-{i}-{rng.getrandbits(40):x}@{addr.split('@')[1]}>"
     style = rng.choice(["plain", "plain", "latin1", "html", "attachment"])
     if style == "latin1" and text.encode("latin-1", "replace").decode("latin-1") == text:
-        head = _headers(name, addr, subject, mid, i, extra, "Content-Type: text/plain; charset=ISO-8859-1", False)
+        head = _headers(
+            name, addr, subject, mid, i, extra, "Content-Type: text/plain; charset=ISO-8859-1", False
+        )
         head.append("Content-Transfer-Encoding: 8bit")
-        return ("\r\n".join(head) + "\r\n\r\n").encode() + text.replace("\n", "\r\n").encode("latin-1") + b"\r\n"
+        return (
+            ("\r\n".join(head) + "\r\n\r\n").encode() + text.replace("\n", "\r\n").encode("latin-1") + b"\r\n"
+        )
     if style in ("html", "attachment"):
         boundary = f"b{rng.getrandbits(48):x}"
         outer = "multipart/mixed" if style == "attachment" else "multipart/alternative"
-        head = _headers(name, addr, subject, mid, i, extra, f'Content-Type: {outer}; boundary="{boundary}"', True)
-        html = "<div>" + "</div><div>".join(text.replace("&", "&amp;").replace("<", "&lt;").splitlines()) + "</div>"
+        head = _headers(
+            name, addr, subject, mid, i, extra, f'Content-Type: {outer}; boundary="{boundary}"', True
+        )
+        html = (
+            "<div>"
+            + "</div><div>".join(text.replace("&", "&amp;").replace("<", "&lt;").splitlines())
+            + "</div>"
+        )
         parts = [
             f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
             + text.replace("\n", "\r\n"),
@@ -90,7 +102,7 @@ def build_message(rng: random.Random, i: int, kind: str, sender: int, subject: s
         ]
         if style == "attachment":
             parts = parts[:1] + [
-                f"--{boundary}\r\nContent-Type: image/png; name=\"screen{i}.png\"\r\n"
+                f'--{boundary}\r\nContent-Type: image/png; name="screen{i}.png"\r\n'
                 f'Content-Disposition: attachment; filename="screen{i}.png"\r\n'
                 "Content-Transfer-Encoding: base64\r\n\r\n" + base64.b64encode(PNG).decode()
             ]
@@ -202,7 +214,9 @@ def main() -> None:
             f" ({statements / len(corpus):.1f} statements with savepoints/transactions)"
         )
         if wrong or statuses.count("processed") != len(corpus):
-            print(f"FAILED: replies on the wrong case {wrong[:10]}; not processed: {len(corpus) - statuses.count('processed')}")
+            print(
+                f"FAILED: replies on the wrong case {wrong[:10]}; not processed: {len(corpus) - statuses.count('processed')}"
+            )
             sys.exit(1)
         print(f"ingest: {len(corpus) / elapsed:.0f} messages/s")
     finally:

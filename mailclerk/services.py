@@ -267,7 +267,10 @@ def decide(
         recent = earlier.count()
     else:
         since = timezone.now() - timedelta(hours=1)
-        recent = InboundMessage.objects.filter(from_address=parsed.from_address, received_at__gte=since).count() + 1
+        recent = (
+            InboundMessage.objects.filter(from_address=parsed.from_address, received_at__gte=since).count()
+            + 1
+        )
     if recent > settings.CLERK_MESSAGES_PER_SENDER_PER_HOUR:
         return Decision(
             QUARANTINE, f"loop limit: {recent} messages from {parsed.from_address} in an hour", robot=verdict
@@ -448,7 +451,9 @@ def process_inbound(pk: int, *, trust_sender: bool = False) -> InboundMessage:
     quarantined; database outages raise so the task is retried."""
     try:
         with transaction.atomic():
-            inbound = InboundMessage.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=pk)
+            inbound = (
+                InboundMessage.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=pk)
+            )
             if inbound.status != InboundMessage.Status.RECEIVED:
                 return inbound
             decision, parsed = decide(inbound.read_raw(), inbound=inbound, trust_sender=trust_sender)

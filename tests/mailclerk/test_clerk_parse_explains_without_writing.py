@@ -41,9 +41,11 @@ def test_it_prints_the_decision_as_json(capsys, customer, support_queue):
 
 def test_it_reports_the_case_and_rule_and_writes_nothing(capsys, case, tmp_path):
     path = tmp_path / "reply.eml"
-    path.write_bytes(eml("outlook_reply.eml", N=case.number, REF="<nothing@else>").replace(
-        b"Subject: RE: Case", b"Subject: RE: About Case"
-    ))
+    path.write_bytes(
+        eml("outlook_reply.eml", N=case.number, REF="<nothing@else>").replace(
+            b"Subject: RE: Case", b"Subject: RE: About Case"
+        )
+    )
     before = [m.objects.count() for m in (Case, Activity, Contact, OutboundEmail, InboundMessage)]
     out = json.loads(run(capsys, str(path)))
     assert (out["action"], out["case_number"], out["matched_by"]) == ("log_note", case.number, "subject")

@@ -184,7 +184,10 @@ def test_postmark_parsed_inbound_is_rebuilt_and_creates_a_case(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/anymail/postmark/inbound/", json.dumps(postmark_payload()), content_type="application/json", **AUTH
+            "/anymail/postmark/inbound/",
+            json.dumps(postmark_payload()),
+            content_type="application/json",
+            **AUTH,
         )
     assert response.status_code == 200
     case = Case.objects.get()
@@ -194,7 +197,9 @@ def test_postmark_parsed_inbound_is_rebuilt_and_creates_a_case(
     assert entry.attachments.get().filename == "log.txt"
 
 
-def test_amazon_ses_sns_notification_with_raw_content(client, customer, support_queue, django_capture_on_commit_callbacks):
+def test_amazon_ses_sns_notification_with_raw_content(
+    client, customer, support_queue, django_capture_on_commit_callbacks
+):
     raw = eml("thunderbird_latin1.eml")
     body, headers = ses_payload(raw)
     with django_capture_on_commit_callbacks(execute=True):
@@ -217,7 +222,10 @@ def test_unauthenticated_posts_are_refused_and_store_nothing(client, db, esp, au
         response = client.post("/anymail/sendgrid/inbound/", sendgrid_payload(raw), **auth)
     elif esp == "postmark":
         response = client.post(
-            "/anymail/postmark/inbound/", json.dumps(postmark_payload()), content_type="application/json", **auth
+            "/anymail/postmark/inbound/",
+            json.dumps(postmark_payload()),
+            content_type="application/json",
+            **auth,
         )
     else:
         body, headers = ses_payload(raw)

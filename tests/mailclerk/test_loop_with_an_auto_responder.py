@@ -25,7 +25,10 @@ def run_exchange(rounds: int, *, marks_itself: bool) -> int:
     answered: set[int] = set()
     for _ in range(rounds):
         pending = (
-            OutboundEmail.objects.filter(to=["robot@acme.example"]).exclude(pk__in=answered).order_by("pk").first()
+            OutboundEmail.objects.filter(to=["robot@acme.example"])
+            .exclude(pk__in=answered)
+            .order_by("pk")
+            .first()
         )
         if pending is None:
             break

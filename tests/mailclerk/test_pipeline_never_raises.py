@@ -25,7 +25,7 @@ FUZZ_CORPUS = [
     b"From: a@b.example\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: multipart/alternative; boundary=x\r\n\r\n--x--",
     b"From: a@b.example\r\nSubject: " + b"A" * 20000 + b"\r\n\r\nlong header",
     b"From: a@b.example\r\nDate: 99 Foo 99999 99:99:99 +9999\r\nMessage-ID: <<<>>>\r\n\r\nbad date",
-    b"From: \"unterminated <a@b.example\r\nTo: ,,,@,<>\r\nCc: undisclosed-recipients:;\r\n\r\nbad addresses",
+    b'From: "unterminated <a@b.example\r\nTo: ,,,@,<>\r\nCc: undisclosed-recipients:;\r\n\r\nbad addresses',
     b"From: a@b.example\r\nIn-Reply-To: " + b"<x@y> " * 5000 + b"\r\n\r\nmany ids",
     b"From: =?utf-8?b?////?= <a@b.example>\r\nSubject: =?utf-8?q?=ZZ?=\r\n\r\nbroken encoded words",
     b"From: a@b.example\r\nContent-Type: message/rfc822\r\n\r\nnot really a message",
@@ -80,7 +80,17 @@ def mutated_real_message(draw):
         elif op == "insert":
             raw[pos:pos] = draw(
                 st.sampled_from(
-                    [b"\r\n", b"\r\n\r\n", b"--", b"=?", b"?=", b"\x00", b"charset=\"x-bad\"", b"boundary=", b";"]
+                    [
+                        b"\r\n",
+                        b"\r\n\r\n",
+                        b"--",
+                        b"=?",
+                        b"?=",
+                        b"\x00",
+                        b'charset="x-bad"',
+                        b"boundary=",
+                        b";",
+                    ]
                 )
             )
         elif op == "delete":

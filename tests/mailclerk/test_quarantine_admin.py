@@ -38,13 +38,17 @@ def test_assign_logs_it_on_the_chosen_case(client, admin_user, quarantined, cust
 
     other = core.do_create_case(title="Other", contact=customer, channel="email", actor=customer)
     client.force_login(admin_user)
-    client.post(reverse("admin:mailclerk_inbound_quarantine", args=[quarantined.pk]), {"case_number": other.number})
+    client.post(
+        reverse("admin:mailclerk_inbound_quarantine", args=[quarantined.pk]), {"case_number": other.number}
+    )
     quarantined.refresh_from_db()
     assert (quarantined.status, quarantined.case, quarantined.matched_by) == ("processed", other, "admin")
     assert other.activities.filter(kind="email_in", body__contains="Let me in").exists()
 
 
-def test_delete_removes_the_message_and_its_raw_file(client, admin_user, quarantined, django_capture_on_commit_callbacks):
+def test_delete_removes_the_message_and_its_raw_file(
+    client, admin_user, quarantined, django_capture_on_commit_callbacks
+):
     storage, name = quarantined.raw.storage, quarantined.raw.name
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -57,7 +61,9 @@ def test_agents_cannot_reach_the_quarantine(client, agent, quarantined):
     client.force_login(agent)
     response = client.get(reverse("admin:mailclerk_inbound_raw", args=[quarantined.pk]))
     assert response.status_code in (302, 403)
-    response = client.post(reverse("admin:mailclerk_inbound_quarantine", args=[quarantined.pk]), {"release": "1"})
+    response = client.post(
+        reverse("admin:mailclerk_inbound_quarantine", args=[quarantined.pk]), {"release": "1"}
+    )
     assert response.status_code in (302, 403)
     quarantined.refresh_from_db()
     assert quarantined.status == "quarantined"

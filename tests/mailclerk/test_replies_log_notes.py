@@ -55,7 +55,9 @@ def test_a_forged_reply_token_is_ignored(case, support_queue):
 
 
 def test_an_agent_may_log_notes_by_mail(case, agent):
-    inbound = ingest(mail(sender=agent.email.upper(), subject=f"About Case {case.number}", body="Called them."))
+    inbound = ingest(
+        mail(sender=agent.email.upper(), subject=f"About Case {case.number}", body="Called them.")
+    )
     assert inbound.action == "log_note"
     assert inbound.activity.actor_user == agent
     assert not confirmation_for(case).exists()  # agents get no confirmation
