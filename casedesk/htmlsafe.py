@@ -7,6 +7,7 @@ so opening a case never tells a sender's tracker that it was read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from urllib.parse import unquote
@@ -31,7 +32,8 @@ _STYLE_PROPERTIES = {
     "height", "border", "border-collapse", "vertical-align", "white-space", "direction",
 }  # fmt: skip
 _URL_SCHEMES = {"http", "https", "mailto", "tel", "cid", "data"}
-_REMOTE_PREFIXES = ("http://", "https://", "//")
+# Browsers also accept "http:\\host" and "\\\\host"; anything that leaves our origin counts as remote.
+_REMOTE = re.compile(r"^\s*(https?:|[/\\]{2})", re.IGNORECASE)
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
@@ -43,7 +45,7 @@ def _cid_key(value: str) -> str:
 
 
 def _is_remote(url: str) -> bool:
-    return url.strip().lower().startswith(_REMOTE_PREFIXES)
+    return bool(_REMOTE.match(url))
 
 
 def _block_remote_images(html: str) -> str:
@@ -80,13 +82,13 @@ def sanitize_email_html(
     def attribute_filter(tag: str, attr: str, value: str) -> str | None:
         lowered = value.strip().lower()
         if tag == "img" and attr == "src":
+            # Only our attachment URLs, inline data images and (on request) remote images; a relative src
+            # from the sender would point into the console itself.
             if lowered.startswith("cid:"):
                 return cids.get(_cid_key(value))
-            if lowered.startswith("data:"):
-                return value if lowered.startswith("data:image/") else None
-            if _is_remote(value) and not load_remote_images:
-                return None
-            return value
+            if lowered.startswith("data:image/"):
+                return value
+            return value if load_remote_images and _is_remote(value) else None
         if tag == "img" and attr == "data-remote-src":
             return value if _is_remote(value) else None
         if attr == "href" and lowered.startswith(("data:", "cid:")):

@@ -75,7 +75,9 @@ def safe_filename(name: str | None, fallback: str) -> str:
     name = _UNSAFE_CHARS.sub("_", name)
     name = re.sub(r"\s+", " ", name).strip(" .")
     if not name.strip("_ ."):
-        return safe_filename(fallback, "attachment") if fallback and fallback != "attachment" else "attachment"
+        if not fallback or fallback == "attachment":
+            return "attachment"
+        return safe_filename(fallback, "attachment")
     if _WINDOWS_RESERVED.match(name):
         name = "_" + name
     encoded = name.encode("utf-8")
@@ -169,7 +171,7 @@ def collect_attachments(
     skipped: list[SkippedPart] = []
     total = 0
     candidates: list[AttachmentPart] = []
-    for part in _leaves(msg) if msg.is_multipart() else []:
+    for part in _leaves(msg):
         content_type = part.get_content_type()
         filename = _filename(part)
         if not _is_attachment(part, filename):
@@ -195,16 +197,20 @@ def collect_attachments(
                     guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
                     candidates.append(AttachmentPart(name, guessed, data, None, False))
                 continue
-        candidates.append(AttachmentPart(safe_filename(filename, fallback), content_type, payload, cid, inline))
+        candidates.append(
+            AttachmentPart(safe_filename(filename, fallback), content_type, payload, cid, inline)
+        )
 
     for att in candidates:
         size = len(att.payload)
+        reason = None
         if size > limits.max_bytes_each:
-            skipped.append(SkippedPart(att.filename, size, f"over the {format_size(limits.max_bytes_each)} limit"))
+            reason = f"over the {format_size(limits.max_bytes_each)} limit"
         elif len(stored) >= limits.max_count:
-            skipped.append(SkippedPart(att.filename, size, f"over the limit of {limits.max_count} attachments"))
+            reason = f"over the limit of {limits.max_count} attachments"
         elif total + size > limits.max_bytes_total:
             reason = f"over the {format_size(limits.max_bytes_total)} limit per message"
+        if reason:
             skipped.append(SkippedPart(att.filename, size, reason))
         else:
             stored.append(att)

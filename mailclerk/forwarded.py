@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parseaddr, parsedate_to_datetime
 
 from mailclerk.quotes import DEFAULT_MARKERS
@@ -37,7 +37,9 @@ _MONTHS = {
 }  # fmt: skip
 _TIME = re.compile(r"\b(\d{1,2})[:h](\d{2})(?::(\d{2}))?(?:\s*([ap])\.?\s?m\b\.?)?", re.IGNORECASE)
 # email.utils accepts far more than RFC 2822 but silently ignores "PM"; only trust it on real RFC dates.
-_RFC2822 = re.compile(r"^([A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(:\d{2})?\s*([+-]\d{4}|[A-Z]{1,5})?$")
+_RFC2822 = re.compile(
+    r"^([A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(:\d{2})?\s*([+-]\d{4}|[A-Z]{1,5})?$"
+)
 _OFFSET = re.compile(r"(?:GMT|UTC)?\s*([+-])(\d{2}):?(\d{2})\b")
 
 
@@ -109,7 +111,7 @@ def parse_loose_date(value: str) -> datetime | None:
             delta = timedelta(hours=int(off.group(2)), minutes=int(off.group(3)))
             tz = timezone(delta if off.group(1) == "+" else -delta)
         elif re.search(r"\b(GMT|UTC)\b", value):
-            tz = timezone.utc
+            tz = UTC
         return datetime(year, month, day, hour, minute, second, tzinfo=tz)
     except (StopIteration, ValueError):
         return None

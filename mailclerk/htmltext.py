@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree
@@ -15,7 +16,8 @@ _BLOCK_TAGS = {
 _PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "ul", "ol", "table"}
 _SKIP_TAGS = {"head", "script", "style", "title", "meta", "link", "template", "noscript", "object", "iframe"}
 _WS = re.compile(r"[ \t\r\n\f\u200b]+")
-_OUTLOOK_SEPARATOR = re.compile(r"border-top\s*:\s*solid\s+#(e1e1e1|b5c4df)", re.IGNORECASE)
+_MAX_QUOTE_CANDIDATES = 20
+_OUTLOOK_SEPARATOR = re.compile(r"border-top\s*:[^;\"]*#(e1e1e1|b5c4df)", re.IGNORECASE)
 
 # Quote containers whose history is removed only when nothing the sender wrote follows them
 # (otherwise the reply is interleaved and the text stage keeps it, rendered with "> ").
@@ -48,6 +50,17 @@ def _parse(html: str) -> etree._Element | None:
 
 def _text_after(el: etree._Element) -> str:
     return "".join(el.xpath("following::text()")).strip()
+
+
+def _has_answers_inside(el: etree._Element) -> bool:
+    """Gmail puts inline answers inside div.gmail_quote, between the blockquotes: that text is the sender's."""
+    if "gmail_quote" not in (el.get("class") or "") or el.tag == "blockquote":
+        return False
+    probe = copy.deepcopy(el)
+    probe.tail = None
+    for inner in probe.xpath(".//blockquote | .//*[contains(@class, 'gmail_attr')]"):
+        _drop(inner)
+    return bool(probe.text_content().strip())
 
 
 def _drop(el: etree._Element) -> None:
@@ -94,12 +107,13 @@ def _strip_quotes_tree(root: etree._Element) -> bool:
     if seps:
         _drop_with_following(seps[0])
         changed = True
-    # Innermost-last order matters little: check each candidate that is still attached.
+    # Outermost first, so a removed thread takes its nested quotes with it. Real mail has a handful of
+    # candidates; the cap keeps a hostile message with thousands of them linear.
     for xp in _TRAILING_QUOTE_XPATHS:
-        for el in root.xpath(xp):
+        for el in root.xpath(xp)[:_MAX_QUOTE_CANDIDATES]:
             if el.getroottree().getroot() is not root:
                 continue
-            if not _text_after(el):
+            if not _text_after(el) and not _has_answers_inside(el):
                 _drop(el)
                 changed = True
     return changed
@@ -116,47 +130,43 @@ def strip_html_quotes(html: str) -> str:
 
 
 class _Writer:
+    """Accumulates lines; blocks ask for a line break (1) or a blank line (2) before the next text."""
+
     def __init__(self) -> None:
         self.lines: list[str] = [""]
-        self.pending_breaks = 0
+        self.pending = 0
 
     def text(self, s: str) -> None:
         if not s:
             return
-        if self.pending_breaks:
-            self._flush_breaks()
-        if not self.lines[-1] and s.startswith(" "):
+        self._flush()
+        current = self.lines[-1]
+        if s.startswith(" ") and (not current or current.endswith(" ")):
             s = s.lstrip(" ")
-        elif self.lines[-1].endswith(" ") and s.startswith(" "):
-            s = s[1:]
-        self.lines[-1] += s
+        self.lines[-1] = current + s
 
     def raw(self, s: str) -> None:
-        if self.pending_breaks:
-            self._flush_breaks()
-        parts = s.split("\n")
-        self.lines[-1] += parts[0]
-        self.lines.extend(parts[1:])
+        self._flush()
+        first, *rest = s.split("\n")
+        self.lines[-1] += first
+        self.lines.extend(rest)
 
     def hard_break(self) -> None:
-        self.pending_breaks = max(self.pending_breaks, 0)
+        self._flush()
         self.lines.append("")
 
     def block(self, blank: bool) -> None:
-        if self.lines[-1].strip() or len(self.lines) > 1:
-            self.pending_breaks = max(self.pending_breaks, 2 if blank else 1)
+        if len(self.lines) > 1 or self.lines[-1].strip():
+            self.pending = max(self.pending, 2 if blank else 1)
 
-    def _flush_breaks(self) -> None:
+    def _flush(self) -> None:
+        if not self.pending:
+            return
         if self.lines[-1].strip():
             self.lines.append("")
-            self.pending_breaks -= 1
-        while self.pending_breaks > 0:
-            if len(self.lines) > 1 and not self.lines[-2].strip() and not self.lines[-1].strip():
-                break
-            if self.lines[-1].strip() or (len(self.lines) > 1 and self.lines[-2].strip()):
-                self.lines.append("")
-            self.pending_breaks -= 1
-        self.pending_breaks = 0
+        if self.pending == 2 and len(self.lines) > 1 and self.lines[-2].strip():
+            self.lines.append("")
+        self.pending = 0
 
     def result(self) -> str:
         return "\n".join(line.rstrip() for line in self.lines).strip("\n")
@@ -165,10 +175,8 @@ class _Writer:
 def _render(el: etree._Element, out: _Writer, pre: bool = False) -> None:
     tag = el.tag if isinstance(el.tag, str) else ""
     tag = tag.lower()
-    if tag in _SKIP_TAGS or not isinstance(el.tag, str):
-        if not isinstance(el.tag, str) and el.tail:  # comments and processing instructions
-            _emit(el.tail, out, pre)
-        elif el.tail:
+    if tag in _SKIP_TAGS or not isinstance(el.tag, str):  # also comments and processing instructions
+        if el.tail:
             _emit(el.tail, out, pre)
         return
     is_block = tag in _BLOCK_TAGS or tag in _PARAGRAPH_TAGS
@@ -236,5 +244,8 @@ def html_to_text(html: str) -> str:
         return ""
     out = _Writer()
     body = root.find("body")
-    _render(body if body is not None else root, out)
+    try:
+        _render(body if body is not None else root, out)
+    except RecursionError:
+        return _WS.sub(" ", root.text_content()).strip()
     return out.result()

@@ -33,9 +33,7 @@ DEFAULT_MARKERS: tuple[str, ...] = (
     "Inicio del mensaje reenviado:",
 )
 
-_ON_START = re.compile(
-    r"^(on|am|le|el|il|op|den|på|em|w dniu|dne|в|στις)\s", re.IGNORECASE
-)
+_ON_START = re.compile(r"^(on|am|le|el|il|op|den|på|em|w dniu|dne|в|στις)\s", re.IGNORECASE)
 _WROTE_END = re.compile(
     r"((wrote|writes|a\s+écrit|escribió|escribio|ha\s+scritto|escreveu|написал|написала|kirjoitti|írta|napsal"
     r"|έγραψε)\s*:"
@@ -63,7 +61,7 @@ _MOBILE_FOOTER = re.compile(
     r"|obtener outlook para (ios|android)"
     r"|télécharger outlook pour (ios|android)"
     r"|outlook für (ios|android) herunterladen"
-    r"|sent (with|via) [\w \-]{1,30}"
+    r"|sent (with|via|from) (proton ?mail|blackberry|spark|airmail|superhuman|samsung)[\w \-]{0,30}"
     r"|sent from [\w]+ for (iphone|ipad|android|ios)"
     r"|von meinem [\w \-]{1,40} gesendet"
     r"|gesendet von meinem [\w \-]{1,40}"
@@ -101,9 +99,13 @@ def _attribution_end(lines: list[str], i: int) -> int | None:
     first = lines[i].strip()
     if not first or _is_quoted(first):
         return None
-    starts_on = bool(_ON_START.match(first))
+    if not any(x.rstrip().endswith(":") for x in lines[i : i + 3]):
+        return None
+    dated = bool(_ON_START.match(first))
+    # Undated attributions only wrap when a long address pushes "wrote:" onto the next line.
+    span = 3 if dated or "@" in first or "<" in first else 1
     joined = ""
-    for k in range(i, min(i + 3, len(lines))):
+    for k in range(i, min(i + span, len(lines))):
         part = lines[k].strip()
         if not part or (k > i and _is_quoted(part)):
             return None
@@ -111,14 +113,12 @@ def _attribution_end(lines: list[str], i: int) -> int | None:
         if len(joined) > _MAX_HEADER_CHARS:
             return None
         if _WROTE_END.search(joined):
-            if starts_on and any(c.isdigit() for c in joined):
+            if dated and any(c.isdigit() for c in joined):
                 return k
-            # "Jane Doe <jane@example.com> wrote:" without a date: only trust it when a quote (already
-            # peeled off the end, or still there) follows.
+            # "Jane Doe wrote:" without a date: only an attribution if a quote follows (still there, or
+            # already peeled off the end).
             nxt = _next_content(lines, k + 1)
-            if ("@" in joined or "<" in joined) and (nxt >= len(lines) or _is_quoted(lines[nxt])):
-                return k
-            return None
+            return k if nxt >= len(lines) or _is_quoted(lines[nxt]) else None
     return None
 
 
@@ -142,42 +142,41 @@ def _quote_block_end(lines: list[str], i: int) -> int:
     return i
 
 
-def _trim_blank_end(lines: list[str]) -> list[str]:
-    while lines and (_is_blank(lines[-1]) or _SEPARATOR.match(lines[-1])):
-        lines = lines[:-1]
-    return lines
+def _content_end(lines: list[str], end: int) -> int:
+    while end and (_is_blank(lines[end - 1]) or _SEPARATOR.match(lines[end - 1])):
+        end -= 1
+    return end
 
 
 def _strip_trailing(lines: list[str]) -> tuple[list[str], bool, bool]:
     """Peel quotes, list footers, ``-- `` signatures and mobile footers off the end until nothing changes."""
     quote = sig = False
+    end = len(lines)
     while True:
-        lines = _trim_blank_end(lines)
-        if not lines:
-            return lines, quote, sig
-        if _is_quoted(lines[-1]):
-            start = len(lines)
-            while start > 0 and (_is_quoted(lines[start - 1]) or _is_blank(lines[start - 1])):
-                start -= 1
-            lines, quote = lines[:start], True
+        end = _content_end(lines, end)
+        if not end:
+            return [], quote, sig
+        if _is_quoted(lines[end - 1]):
+            while end and (_is_quoted(lines[end - 1]) or _is_blank(lines[end - 1])):
+                end -= 1
+            quote = True
             continue
-        if _MOBILE_FOOTER.match(lines[-1]):
-            lines, sig = lines[:-1], True
+        if _MOBILE_FOOTER.match(lines[end - 1]):
+            end, sig = end - 1, True
             continue
-        tail_start = max(0, len(lines) - _MAX_SIGNATURE_LINES - 3)
         cut = None
-        for k in range(len(lines) - 1, tail_start - 1, -1):
+        for k in range(end - 1, max(0, end - _MAX_SIGNATURE_LINES - 3) - 1, -1):
             if lines[k].rstrip() == "--":
-                tail = [x for x in lines[k + 1 :] if not _is_blank(x)]
+                tail = [x for x in lines[k + 1 : end] if not _is_blank(x)]
                 if len(tail) <= _MAX_SIGNATURE_LINES and not any(_is_quoted(x) for x in tail):
                     cut = k
                 break
-            if _UNDERSCORES.match(lines[k]) and any(_LIST_FOOTER_HINT.search(x) for x in lines[k + 1 :]):
+            if _UNDERSCORES.match(lines[k]) and any(_LIST_FOOTER_HINT.search(x) for x in lines[k + 1 : end]):
                 cut = k
                 break
         if cut is None:
-            return lines, quote, sig
-        lines, sig = lines[:cut], True
+            return lines[:end], quote, sig
+        end, sig = cut, True
 
 
 def _find_history_start(lines: list[str], markers: set[str]) -> int | None:
@@ -249,6 +248,5 @@ def strip_quoted_text(text: str, *, markers: Sequence[str] = DEFAULT_MARKERS) ->
         quote_removed, sig_removed = quote_removed or q, sig_removed or s
     if not _has_own_words(lines):
         return "", quote_removed, sig_removed
-    while lines and _is_blank(lines[0]):
-        lines = lines[1:]
+    lines = lines[_next_content(lines, 0) :]
     return "\n".join(line.rstrip() for line in lines), quote_removed, sig_removed

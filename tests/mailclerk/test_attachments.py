@@ -58,7 +58,10 @@ def test_it_unpacks_winmail_dat():
 
     stored, _ = collect_attachments(msg, AttachmentLimits())
 
-    assert [(a.filename, a.payload) for a in stored] == [("report.docx", b"PK\x03\x04docx"), ("notes.txt", b"hello")]
+    assert [(a.filename, a.payload) for a in stored] == [
+        ("report.docx", b"PK\x03\x04docx"),
+        ("notes.txt", b"hello"),
+    ]
     assert stored[1].content_type == "text/plain"
 
 
@@ -73,7 +76,9 @@ def test_it_keeps_a_damaged_winmail_dat_as_it_is():
 def test_it_attaches_a_forwarded_message_whole_as_eml(load_eml):
     stored, _ = collect_attachments(load_eml("nested_rfc822.eml"), AttachmentLimits())
 
-    assert [(a.filename, a.content_type) for a in stored] == [("Complaint about invoice 4411.eml", "message/rfc822")]
+    assert [(a.filename, a.content_type) for a in stored] == [
+        ("Complaint about invoice 4411.eml", "message/rfc822")
+    ]
     assert b"Subject: Complaint about invoice 4411" in stored[0].payload
     assert b"invoice-4411.pdf" in stored[0].payload
 
@@ -155,3 +160,12 @@ def test_safe_filename_shortens_long_names_but_keeps_the_extension():
 
     assert name.endswith(".pdf")
     assert len(name.encode()) <= 200
+
+
+def test_it_collects_a_message_whose_whole_body_is_a_file():
+    msg = EmailMessage()
+    msg.set_content(b"%PDF-1.4 scan", maintype="application", subtype="pdf", filename="scan.pdf")
+
+    stored, _ = collect_attachments(msg, AttachmentLimits())
+
+    assert [(a.filename, a.payload) for a in stored] == [("scan.pdf", b"%PDF-1.4 scan")]

@@ -70,10 +70,14 @@ def test_it_reports_no_new_text_for_a_mail_without_body():
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.binary(max_size=600), st.sampled_from(["utf-8", "x-bogus", "iso-2022-jp", "utf-16"]))
 def test_it_never_raises_on_garbage(body, charset):
-    raw = (
-        b"From: a@b.example\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=zz\n\n--zz\n"
-        b"Content-Type: text/plain; charset=" + charset.encode() + b"\nContent-Transfer-Encoding: base64\n\n"
-        + body + b"\n--zz\nContent-Type: text/html; charset=" + charset.encode() + b"\n\n" + body + b"\n--zz--\n"
+    cs = charset.encode()
+    raw = b"".join(
+        [
+            b"From: a@b.example\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=zz\n\n",
+            b"--zz\nContent-Type: text/plain; charset=%s\nContent-Transfer-Encoding: base64\n\n%s\n"
+            % (cs, body),
+            b"--zz\nContent-Type: text/html; charset=%s\n\n%s\n--zz--\n" % (cs, body),
+        ]
     )
 
     result = extract_body(email.message_from_bytes(raw, policy=email.policy.default))

@@ -88,3 +88,15 @@ def test_it_copes_with_empty_and_broken_html():
     assert html_to_text("") == ""
     assert html_to_text("<p>unclosed <b>bold") == "unclosed bold"
     assert strip_html_quotes("   ") == "   "
+
+
+def test_it_keeps_inline_answers_typed_inside_the_gmail_quote():
+    html = (
+        "<div dir='ltr'></div><div class='gmail_quote'><div class='gmail_attr'>On Mon, S wrote:</div>"
+        "<blockquote class='gmail_quote'>Which version?</blockquote><div>4.2.1</div>"
+        "<blockquote class='gmail_quote'>Every login?</blockquote><div>Only nightly.</div></div>"
+    )
+
+    assert text_after_stripping(html) == (
+        "On Mon, S wrote:\n\n> Which version?\n\n4.2.1\n\n> Every login?\n\nOnly nightly."
+    )

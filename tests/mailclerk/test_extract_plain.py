@@ -142,3 +142,20 @@ def test_it_leaves_a_reply_without_history_alone():
     body = "Hi,\n\n- one\n- two\n\n   indented code\n"
 
     assert strip_quoted_text(body) == ("Hi,\n\n- one\n- two\n\n   indented code", False, False)
+
+
+@pytest.mark.parametrize("attribution", ["John Smith wrote:", "On Monday, John Smith wrote:"])
+def test_it_cuts_at_an_undated_attribution_followed_by_a_quote(attribution):
+    assert new_text(f"Sure.\n\n{attribution}\n> Can you call me?\n") == "Sure."
+
+
+def test_it_keeps_a_wrote_line_that_introduces_the_senders_own_text():
+    body = "My colleague wrote:\nthe server is down since 9:00.\n\nCan you check?"
+
+    assert new_text(body) == body
+
+
+def test_it_keeps_a_greeting_right_above_an_interleaved_quote():
+    body = "Hi,\nJane Doe wrote:\n> Question?\n\nAnswer.\n"
+
+    assert new_text(body) == "Hi,\nJane Doe wrote:\n> Question?\n\nAnswer."

@@ -1,6 +1,6 @@
 """parse_forwarded: an agent's forward reveals the original sender, date, text and the agent's note."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from mailclerk.extract import extract_body
 from mailclerk.forwarded import parse_forwarded
@@ -31,7 +31,7 @@ def test_it_reads_an_apple_mail_forward_sent_as_a_quote(load_eml):
     fwd = parse_forwarded(extract_body(load_eml("forward_apple.eml")).full_text)
 
     assert (fwd.sender_name, fwd.sender_email) == ("Lee Wong", "lee.wong@example.com")
-    assert fwd.date == datetime(2024, 1, 18, 14, 22, 10, tzinfo=timezone.utc)
+    assert fwd.date == datetime(2024, 1, 18, 14, 22, 10, tzinfo=UTC)
     assert fwd.text == "The hinge of the cabinet door broke after two days.\nCan you send a new one?\n\nLee"
     assert fwd.forwarder_text == ""
 

@@ -1,5 +1,7 @@
 """casedesk.htmlsafe: what the console may show of a sender's HTML."""
 
+import re
+
 from casedesk.htmlsafe import has_remote_images, sanitize_email_html
 
 
@@ -57,7 +59,7 @@ def test_it_loads_remote_images_when_the_agent_asks():
 
 def test_it_lets_no_remote_url_through_css():
     out = sanitize_email_html(
-        "<p style=\"color:red;background-image:url(https://t.example/a.gif)\">x</p>"
+        '<p style="color:red;background-image:url(https://t.example/a.gif)">x</p>'
         "<table background='https://t.example/b.gif'><tr><td>y</td></tr></table>"
     )
 
@@ -75,3 +77,12 @@ def test_it_tells_whether_remote_images_are_present():
     assert has_remote_images("<p>x</p><img src='https://cdn.example/a.png'>")
     assert not has_remote_images("<img src='cid:a@b'><p>no remote</p>")
     assert not has_remote_images("")
+
+
+def test_it_treats_backslash_and_protocol_relative_sources_as_remote():
+    out = sanitize_email_html(
+        "<img src='http:\\\\t.example\\a.gif'><img src='//t.example/b.gif'><img src='/x'>"
+    )
+
+    assert re.findall(r'(?<![-\w])src="([^"]*)"', out) == []
+    assert out.count("data-remote-src=") == 2
