@@ -277,7 +277,10 @@ def decide(
         ), parsed
 
     case, number, matched_by = find_case(parsed)
-    contact = Contact.objects.filter(email=parsed.from_address).select_related("site").first()
+    if case is not None and case.contact.email == parsed.from_address:
+        contact = case.contact  # the usual reply: no second lookup
+    else:
+        contact = Contact.objects.filter(email=parsed.from_address).select_related("site").first()
     # An address is a customer's or an agent's; a known contact is not looked up as an agent.
     agent = find_agent(parsed.from_address) if contact is None else None
     base = dict(

@@ -61,3 +61,13 @@ def test_content_hash_ignores_trace_headers_and_line_endings():
     traced = b"Received: from x\r\n  by y\r\nReturn-Path: <a@b.example>\r\n" + raw
     assert content_hash(raw) == content_hash(traced.replace(b"\r\n", b"\n"))
     assert content_hash(raw) != content_hash(raw.replace(b"body", b"other"))
+
+
+def test_a_message_over_the_size_limit_is_kept_but_quarantined(db, settings):
+    settings.CLERK_MAX_MESSAGE_BYTES = 100
+    raw = eml("gmail_new_request.eml")
+    inbound, _ = services.store_inbound(raw, channel="pipe", enqueue=False)
+    inbound = services.process_inbound(inbound.pk)
+    assert inbound.status == InboundMessage.Status.QUARANTINED
+    assert inbound.reason.startswith("too large")
+    assert inbound.read_raw() == raw
