@@ -62,14 +62,20 @@ def _poll_imap(mailbox: Mailbox) -> int:
                     client.move([uid], target)
                 else:
                     client.copy([uid], target)
-                    client.delete_messages([uid])
-                    client.uid_expunge([uid]) if client.has_capability("UIDPLUS") else client.expunge()
+                    _delete(client, uid)
             elif mailbox.after_import == Mailbox.AfterImport.DELETE:
-                client.delete_messages([uid])
-                client.uid_expunge([uid]) if client.has_capability("UIDPLUS") else client.expunge()
+                _delete(client, uid)
             else:
                 client.add_flags([uid], [b"\\Seen"])
     return stored
+
+
+def _delete(client: IMAPClient, uid: int) -> None:
+    client.delete_messages([uid])
+    if client.has_capability("UIDPLUS"):
+        client.uid_expunge([uid])  # only this message, never another client's \Deleted ones
+    else:
+        client.expunge()
 
 
 def _poll_pop3(mailbox: Mailbox) -> int:
