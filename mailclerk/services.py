@@ -369,17 +369,17 @@ def _may_confirm(parsed: ParsedMail, decision: Decision, mailbox: Mailbox | None
 
 
 def _confirm(key: str, case: Case, parsed: ParsedMail, contact: Contact | None) -> None:
+    # Both refusals below happen before anything is written, so no savepoint is needed.
     try:
-        with transaction.atomic():
-            enqueue_templated_email(
-                key,
-                case=case,
-                to=[parsed.from_address],
-                in_reply_to=parsed.message_id,
-                references=" ".join([*parsed.references, parsed.message_id]).strip(),
-                contact=contact,
-            )
-            ConfirmationSent.objects.create(address=parsed.from_address)
+        enqueue_templated_email(
+            key,
+            case=case,
+            to=[parsed.from_address],
+            in_reply_to=parsed.message_id,
+            references=" ".join([*parsed.references, parsed.message_id]).strip(),
+            contact=contact,
+        )
+        ConfirmationSent.objects.create(address=parsed.from_address)
     except (TemplateRenderError, ValueError) as exc:
         logger.warning("confirmation for case %s not sent: %s", case.number, exc)
 

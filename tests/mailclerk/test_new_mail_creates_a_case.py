@@ -66,3 +66,12 @@ def test_confirmations_can_be_switched_off(customer, support_queue, settings):
     settings.CLERK_SEND_CONFIRMATIONS = False
     inbound = ingest(eml("gmail_new_request.eml"))
     assert not confirmation_for(inbound.case).exists()
+
+
+def test_a_broken_confirmation_template_does_not_stop_the_case(customer, support_queue):
+    from casedesk.models import MailTemplate
+
+    MailTemplate.objects.filter(key="case-created-confirmation").update(subject="{% if %}")
+    inbound = ingest(eml("gmail_new_request.eml"))
+    assert inbound.action == "create_case"
+    assert not confirmation_for(inbound.case).exists()
