@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +18,9 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from casedesk.htmlsafe import sanitize_email_html
 from mailclerk.attachments import AttachmentLimits, AttachmentPart, SkippedPart, collect_attachments
-from mailclerk.extract import Extraction, extract_body
+from mailclerk.extract import Extraction, decode_text_part, extract_body
+
+logger = logging.getLogger(__name__)
 
 
 class ParseError(ValueError):
@@ -217,8 +220,34 @@ def display_list(values: list[str]) -> str:
 
 
 def body_of(parsed: ParsedMail) -> Extraction:
-    """The text to log: the sender's new words (quotes and signature removed)."""
-    return extract_body(parsed.msg)
+    """The text to log: the sender's new words (quotes and signature removed). Should the
+    extraction fail on some odd message, the first text part as is still gets logged."""
+    try:
+        return extract_body(parsed.msg)
+    except Exception:
+        logger.warning(
+            "body extraction failed for %s; logging the text part as is", parsed.message_id, exc_info=True
+        )
+        text = _first_text(parsed.msg)
+        return Extraction(
+            text=text,
+            full_text=text,
+            html=None,
+            quote_removed=False,
+            signature_removed=False,
+            no_new_text=not text.strip(),
+        )
+
+
+def _first_text(msg: Message) -> str:
+    try:
+        for part in msg.walk():
+            if part.get_content_type() == "text/plain" and not part.is_attachment():
+                return decode_text_part(part)
+        payload = msg.get_payload(decode=True)
+        return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    except Exception:
+        return ""
 
 
 def safe_html(extraction: Extraction, cid_urls: dict[str, str] | None = None) -> str:

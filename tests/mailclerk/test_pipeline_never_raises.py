@@ -43,6 +43,17 @@ for depth in range(1, 60):
 FUZZ_CORPUS.append(_NESTED + b"deep")
 
 
+def _control_character_in_gmail_html() -> bytes:
+    """A Gmail reply whose HTML has a control character where a tag began: the HTML
+    extraction raises on it, and the clerk falls back to the text part."""
+    raw = (FIXTURE_ROOT / "extract" / "gmail_entire_quote_html.eml").read_bytes()
+    at = raw.find(b'<div class="gmail_quote"')
+    return raw[: at - 4] + b"\x01br>" + raw[at:]
+
+
+FUZZ_CORPUS.append(_control_character_in_gmail_html())
+
+
 def through_pipeline(raw: bytes) -> InboundMessage:
     inbound, created = services.store_inbound(raw, channel="pipe", enqueue=False)
     result = services.process_inbound(inbound.pk)
