@@ -673,3 +673,26 @@ def do_route_case(case: Case, *, actor: Actor) -> RoutingDecision:
             where = f"by rule “{decision.rule_name}”" if decision.rule_name else "by default"
             raise CaseActionError(f"{case.label} is already where the rules put it ({where}).")
     return decision
+
+
+# --- issue 5 (mail clerk): bounces of our outgoing mail -------------------------------------
+
+
+def do_record_bounce(outbound: OutboundEmail, *, reason: str) -> OutboundEmail:
+    """A bounce of one of our emails came back: flag the OutboundEmail and, when it belongs
+    to a case, say so in the case history (internal, so no customer rules fire)."""
+    reason = " ".join(reason.split())[:500] or "bounced"
+    with transaction.atomic():
+        OutboundEmail.objects.filter(pk=outbound.pk).update(delivery_status="bounced", last_error=reason)
+        outbound.delivery_status, outbound.last_error = "bounced", reason
+        if outbound.case_id:
+            case = _lock(outbound.case)
+            _write_activity(
+                case,
+                Activity.Kind.NOTE,
+                None,
+                body=f"Email to {', '.join(outbound.to)} bounced: {reason}",
+                is_public=False,
+                meta={"outbound_email_id": outbound.pk, "bounce": True},
+            )
+    return outbound

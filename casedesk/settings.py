@@ -263,3 +263,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Mail clerk (issue 5: inbound mail) -----------------------------------------------
+# Largest inbound message stored and processed; bigger ones are refused by the SMTP door
+# and quarantined ("too large") by the others.
+CLERK_MAX_MESSAGE_BYTES = env.int("CLERK_MAX_MESSAGE_BYTES", default=40 * 1024 * 1024)
+# "allow": a stranger's first mail creates a Contact and a case; "quarantine": held for an admin.
+CLERK_UNKNOWN_SENDERS = env.str("CLERK_UNKNOWN_SENDERS", default="allow")
+# A reply to a closed case: "reopen" it, or "log" the note and leave it closed (rules notify).
+CLERK_CLOSED_CASE_ACTION = env.str("CLERK_CLOSED_CASE_ACTION", default="reopen")
+CLERK_SEND_CONFIRMATIONS = env.bool("CLERK_SEND_CONFIRMATIONS", default=True)
+# At most this many confirmations per sender address per hour (stops auto-responder ping-pong).
+CLERK_CONFIRMATIONS_PER_HOUR = env.int("CLERK_CONFIRMATIONS_PER_HOUR", default=5)
+# More messages than this from one sender in an hour are quarantined ("loop limit").
+CLERK_MESSAGES_PER_SENDER_PER_HOUR = env.int("CLERK_MESSAGES_PER_SENDER_PER_HOUR", default=60)
+CLERK_POLL_SECONDS = env.int("CLERK_POLL_SECONDS", default=60)
+CLERK_SMTPD_PORT = env.int("CLERK_SMTPD_PORT", default=2525)
+CELERY_BEAT_SCHEDULE["mailclerk-poll-mailboxes"] = {
+    "task": "mailclerk.poll_mailboxes",
+    "schedule": float(CLERK_POLL_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["mailclerk-sweep-received"] = {"task": "mailclerk.sweep_received", "schedule": 300.0}
+# `make run` also starts the clerk's SMTP listener so mail can be tried locally.
+CASEDESK_DEV_PROCESSES = {
+    "clerk-smtpd": ["clerk_smtpd", "--host", "127.0.0.1", "--port", str(CLERK_SMTPD_PORT)],
+}

@@ -40,6 +40,12 @@ class Command(BaseCommand):
                 + f"\n  Agent console  {base}/console/"
                 + f"\n  Customer portal {base}/portal/"
                 + f"\n  Admin          {base}/admin/"
+                + (
+                    f"\n  Mail clerk SMTP 127.0.0.1:{settings.CLERK_SMTPD_PORT} (e.g. swaks --server"
+                    f" 127.0.0.1:{settings.CLERK_SMTPD_PORT} --to {settings.CASEDESK_CLERK_EMAIL})"
+                    if "clerk-smtpd" in processes
+                    else ""
+                )
                 + f"\n  Outgoing mail is written to {settings.EMAIL_FILE_PATH}/ (EMAIL_URL changes that)"
                 + "\n  Logins (password casedesk-demo): admin, alice, bob, carol;"
                 + " portal: dana@acme.example, erik@acme.example, fay@globex.example"
