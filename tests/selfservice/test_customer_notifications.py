@@ -7,7 +7,9 @@ from selfservice.tasks import notify_customer
 
 
 def notifications():
-    return list(OutboundEmail.objects.filter(kind=OutboundEmail.Kind.NOTIFICATION).order_by("id"))
+    """Notifications to the customer (the rules' notifications to agents are not counted)."""
+    queryset = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.NOTIFICATION).order_by("id")
+    return [outbound for outbound in queryset if "dana@acme.example" in outbound.to]
 
 
 def test_an_agents_public_note_emails_the_customer_with_a_link_to_the_case(
