@@ -79,7 +79,8 @@ def enqueue_templated_email(
     template = get_template(key)
     context = template_context(case=case, agent=agent, site_name=_site_name(settings), **extra)
     subject = " ".join(render_user_template(template.subject, context).split())
-    if f"case {case.number}" not in subject.lower():
+    if f"about case {case.number}" not in subject.lower():
+        # Replies thread back by this phrase even when the mail client drops our headers.
         subject = f"{subject} [About Case {case.number}]"
     return enqueue_email(
         to=to,

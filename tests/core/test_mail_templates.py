@@ -11,7 +11,7 @@ def test_a_confirmation_is_queued_as_an_automatic_threaded_email(case, settings)
         mail_templates.CASE_CREATED, case=case, to=[case.contact.email]
     )
     assert outbound.status == OutboundEmail.Status.QUEUED
-    assert outbound.subject == f"Case {case.number} created: Printer on fire"
+    assert outbound.subject == f"Case {case.number} created: Printer on fire [About Case {case.number}]"
     assert outbound.extra_headers["Auto-Submitted"] == "auto-generated"
     assert outbound.extra_headers["X-Casedesk-Case"] == str(case.number)
     assert outbound.reply_to == [settings.CASEDESK_CLERK_EMAIL]

@@ -38,7 +38,7 @@ def test_the_customer_gets_the_same_confirmation_the_clerk_sends(customer_client
     confirmation = OutboundEmail.objects.get(case=case)
     assert confirmation.kind == OutboundEmail.Kind.CONFIRMATION and confirmation.to == [customer.email]
     expected = mail_templates.get_template(mail_templates.CASE_CREATED)
-    assert confirmation.subject == f"Case {case.number} created: Login broken"
+    assert confirmation.subject == f"Case {case.number} created: Login broken [About Case {case.number}]"
     assert expected.subject.startswith("Case {{ case.number }} created")
     assert f"/portal/cases/{case.number}/" in confirmation.text
 
