@@ -8,7 +8,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import parseaddr
@@ -518,6 +518,13 @@ def agent_mail_kind(parsed: ParsedMail, own: frozenset[str]) -> str:
     return ""
 
 
+def _aware(value: datetime | None) -> datetime | None:
+    """Forward headers often print a local time without a zone: read it in ours."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
 def log_agent_mail(
     inbound: InboundMessage,
     decision: Decision,
@@ -572,7 +579,7 @@ def log_agent_mail(
         email=core.EmailDetails(
             from_=_db_text(shown_from)[:500],
             subject=_db_text(forwarded.subject)[:998],
-            date=forwarded.date,
+            date=_aware(forwarded.date),
         ),
         meta=meta,
     )
