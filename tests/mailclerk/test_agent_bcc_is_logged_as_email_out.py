@@ -30,3 +30,18 @@ def test_a_customer_writing_to_someone_else_with_the_clerk_in_bcc_is_still_a_cus
     inbound = ingest(raw)
     assert inbound.activity.kind == Activity.Kind.EMAIL_IN
     assert inbound.activity.actor_contact == case.contact
+
+
+def test_clerk_parse_explains_the_bcc_without_writing(case, agent, tmp_path):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    path = tmp_path / "bcc.eml"
+    path.write_bytes(content_eml("agent_bcc_thunderbird.eml", N=case.number))
+    out = io.StringIO()
+    call_command("clerk_parse", str(path), stdout=out)
+    result = json.loads(out.getvalue())
+    assert (result["action"], result["agent_mail"], result["case_number"]) == ("log_note", "bcc", case.number)
+    assert not case.activities.filter(kind=Activity.Kind.EMAIL_OUT).exists()
