@@ -54,3 +54,23 @@ def test_an_agent_mail_that_is_not_a_forward_stays_the_agents_note(case, agent):
     inbound = ingest(mail(sender=agent.email, subject=f"About Case {case.number}", body="Called them."))
     assert inbound.activity.actor_user == agent
     assert inbound.activity.body == "Called them."
+
+
+def test_an_html_only_outlook_forward_is_attributed_the_same_way(case, agent):
+    import email
+    import email.policy
+    from email.message import EmailMessage
+
+    original = email.message_from_bytes(
+        content_eml("agent_forward_outlook.eml", N=case.number), policy=email.policy.default
+    )
+    html_only = EmailMessage()
+    for name in ("From", "To", "Subject", "Date"):
+        html_only[name] = original[name]
+    html_only["Message-ID"] = "<html-only-forward@eurprd01.prod.outlook.com>"
+    html_only.set_content(original.get_body(("html",)).get_content(), subtype="html")
+
+    note = ingest(html_only.as_bytes()).activity
+    assert note.actor_contact.email == "erik@acme.example"
+    assert "still smells of smoke" in note.body and "Erik called" not in note.body
+    assert case.activities.get(meta__forward_of=note.pk).actor_user == agent
