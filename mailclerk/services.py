@@ -493,6 +493,105 @@ def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None)
     inbound.save()
 
 
+def process_inbound(pk: int, *, trust_sender: bool = False) -> InboundMessage:
+    """Decide and act on a stored message, once. Bad input and unexpected errors are
+    quarantined; database outages raise so the task is retried."""
+    try:
+        with transaction.atomic():
+            inbound = (
+                InboundMessage.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=pk)
+            )
+            if inbound.status != InboundMessage.Status.RECEIVED:
+                return inbound
+            decision, parsed = decide(inbound.read_raw(), inbound=inbound, trust_sender=trust_sender)
+            _act(inbound, decision, parsed)
+            if decision.action == QUARANTINE:
+                logger.info("inbound %s quarantined: %s", pk, decision.reason)
+            return inbound
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as exc:
+        logger.exception("inbound %s could not be processed", pk)
+        return quarantine(pk, f"processing error: {type(exc).__name__}: {exc}")
+
+
+def quarantine(pk: int, reason: str) -> InboundMessage:
+    with transaction.atomic():
+        inbound = InboundMessage.objects.select_for_update().get(pk=pk)
+        inbound.status = InboundMessage.Status.QUARANTINED
+        inbound.action = QUARANTINE
+        inbound.reason = _db_text(reason[:2000])
+        inbound.processed_at = timezone.now()
+        inbound.save(update_fields=["status", "action", "reason", "processed_at"])
+    return inbound
+
+
+# --- quarantine: admin actions ----------------------------------------------------------
+
+
+def release_inbound(pk: int) -> InboundMessage:
+    """Re-process a quarantined message; the admin vouches for the sender."""
+    with transaction.atomic():
+        updated = InboundMessage.objects.filter(pk=pk, status=InboundMessage.Status.QUARANTINED).update(
+            status=InboundMessage.Status.RECEIVED, action="", reason=""
+        )
+    if not updated:
+        return InboundMessage.objects.get(pk=pk)
+    return process_inbound(pk, trust_sender=True)
+
+
+def assign_inbound_to_case(pk: int, case: Case, *, actor) -> InboundMessage:
+    """Log a quarantined message on a case the admin chose."""
+    with transaction.atomic():
+        inbound = InboundMessage.objects.select_for_update().get(pk=pk)
+        if inbound.status != InboundMessage.Status.QUARANTINED:
+            raise core.CaseActionError("Only quarantined messages can be assigned to a case.")
+        parsed = parse_message(inbound.read_raw())
+        decision = Decision(
+            LOG_NOTE,
+            f"assigned to {case.label} by {actor}",
+            case=case,
+            case_number=case.number,
+            matched_by="admin",
+            contact=Contact.objects.filter(email=parsed.from_address).first()
+            if parsed.from_address
+            else None,
+            agent=actor,
+            reopen=False,
+        )
+        text, html, files = _content(parsed)
+        inbound.activity = core.do_log_note(
+            case,
+            body=text,
+            html=html,
+            actor=decision.contact or actor,
+            attachments=files,
+            email=_details(parsed),
+            meta={
+                "is_robot": False,
+                "inbound_id": inbound.pk,
+                "assigned_by": actor.pk,
+                **parsed.content_meta,
+            },
+        )
+        inbound.status = InboundMessage.Status.PROCESSED
+        inbound.action = LOG_NOTE
+        inbound.case = case
+        inbound.matched_by = "admin"
+        inbound.reason = decision.reason
+        inbound.processed_at = timezone.now()
+        inbound.save()
+    return inbound
+
+
+def delete_inbound(inbound: InboundMessage) -> None:
+    name = inbound.raw.name
+    storage = inbound.raw.storage
+    inbound.delete()
+    if name and not InboundMessage.objects.filter(raw=name).exists():
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 # --- issue 6: an agent's forward of a customer's mail, and the agent's BCC ----------------
 
 FORWARDED = "forwarded"
@@ -593,102 +692,3 @@ def log_agent_mail(
             meta={"inbound_id": inbound.pk, "via": FORWARDED, "forward_of": note.pk},
         )
     return note
-
-
-def process_inbound(pk: int, *, trust_sender: bool = False) -> InboundMessage:
-    """Decide and act on a stored message, once. Bad input and unexpected errors are
-    quarantined; database outages raise so the task is retried."""
-    try:
-        with transaction.atomic():
-            inbound = (
-                InboundMessage.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=pk)
-            )
-            if inbound.status != InboundMessage.Status.RECEIVED:
-                return inbound
-            decision, parsed = decide(inbound.read_raw(), inbound=inbound, trust_sender=trust_sender)
-            _act(inbound, decision, parsed)
-            if decision.action == QUARANTINE:
-                logger.info("inbound %s quarantined: %s", pk, decision.reason)
-            return inbound
-    except (OperationalError, InterfaceError):
-        raise
-    except Exception as exc:
-        logger.exception("inbound %s could not be processed", pk)
-        return quarantine(pk, f"processing error: {type(exc).__name__}: {exc}")
-
-
-def quarantine(pk: int, reason: str) -> InboundMessage:
-    with transaction.atomic():
-        inbound = InboundMessage.objects.select_for_update().get(pk=pk)
-        inbound.status = InboundMessage.Status.QUARANTINED
-        inbound.action = QUARANTINE
-        inbound.reason = _db_text(reason[:2000])
-        inbound.processed_at = timezone.now()
-        inbound.save(update_fields=["status", "action", "reason", "processed_at"])
-    return inbound
-
-
-# --- quarantine: admin actions ----------------------------------------------------------
-
-
-def release_inbound(pk: int) -> InboundMessage:
-    """Re-process a quarantined message; the admin vouches for the sender."""
-    with transaction.atomic():
-        updated = InboundMessage.objects.filter(pk=pk, status=InboundMessage.Status.QUARANTINED).update(
-            status=InboundMessage.Status.RECEIVED, action="", reason=""
-        )
-    if not updated:
-        return InboundMessage.objects.get(pk=pk)
-    return process_inbound(pk, trust_sender=True)
-
-
-def assign_inbound_to_case(pk: int, case: Case, *, actor) -> InboundMessage:
-    """Log a quarantined message on a case the admin chose."""
-    with transaction.atomic():
-        inbound = InboundMessage.objects.select_for_update().get(pk=pk)
-        if inbound.status != InboundMessage.Status.QUARANTINED:
-            raise core.CaseActionError("Only quarantined messages can be assigned to a case.")
-        parsed = parse_message(inbound.read_raw())
-        decision = Decision(
-            LOG_NOTE,
-            f"assigned to {case.label} by {actor}",
-            case=case,
-            case_number=case.number,
-            matched_by="admin",
-            contact=Contact.objects.filter(email=parsed.from_address).first()
-            if parsed.from_address
-            else None,
-            agent=actor,
-            reopen=False,
-        )
-        text, html, files = _content(parsed)
-        inbound.activity = core.do_log_note(
-            case,
-            body=text,
-            html=html,
-            actor=decision.contact or actor,
-            attachments=files,
-            email=_details(parsed),
-            meta={
-                "is_robot": False,
-                "inbound_id": inbound.pk,
-                "assigned_by": actor.pk,
-                **parsed.content_meta,
-            },
-        )
-        inbound.status = InboundMessage.Status.PROCESSED
-        inbound.action = LOG_NOTE
-        inbound.case = case
-        inbound.matched_by = "admin"
-        inbound.reason = decision.reason
-        inbound.processed_at = timezone.now()
-        inbound.save()
-    return inbound
-
-
-def delete_inbound(inbound: InboundMessage) -> None:
-    name = inbound.raw.name
-    storage = inbound.raw.storage
-    inbound.delete()
-    if name and not InboundMessage.objects.filter(raw=name).exists():
-        transaction.on_commit(lambda: storage.delete(name))
