@@ -13,8 +13,10 @@ import nh3
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils.safestring import SafeString, mark_safe
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 
+from .htmlsafe import has_remote_images, sanitize_email_html
 from .models import Activity, Attachment, Case, Contact, OutboundEmail, Queue
 
 PAGE_SIZE = 25
@@ -234,21 +236,10 @@ def case_by_number(number: int) -> Case | None:
     )
 
 
-def sanitise_html(value: str) -> SafeString:
-    """HTML from email, safe to show inside our page (no scripts, styles or remote loads
-    beyond plain links)."""
-    cleaned = nh3.clean(
-        value,
-        tags=nh3.ALLOWED_TAGS - {"img"},
-        link_rel="noopener noreferrer nofollow",
-        url_schemes={"http", "https", "mailto"},
-    )
-    return mark_safe(cleaned)  # noqa: S308 - nh3 output
-
-
-def case_timeline(case: Case) -> list[Activity]:
+def case_timeline(case: Case, *, load_images_for: int | None = None) -> list[Activity]:
     """The history, oldest first, with actors, attachments and outbound mail loaded in a
-    fixed number of queries. Email entries get `display_html` (sanitised)."""
+    fixed number of queries. Entries with HTML get `display_html` (sanitised; remote images
+    only for the entry `load_images_for`), see `prepare_email_display`."""
     activities = list(
         Activity.objects.filter(case=case)
         .select_related("actor_user", "actor_contact")
@@ -259,8 +250,47 @@ def case_timeline(case: Case) -> list[Activity]:
         .order_by("created_at", "id")
     )
     for activity in activities:
-        activity.display_html = sanitise_html(activity.html) if activity.html else ""
+        prepare_email_display(activity, case, load_images=activity.pk == load_images_for)
     return activities
+
+
+def inline_image_urls(activity: Activity, case: Case) -> dict[str, str]:
+    """Content-ID → console URL of the activity's attachment (shown inline if an image)."""
+    return {
+        attachment.content_id: reverse(
+            "console:attachment", kwargs={"number": case.number, "attachment_id": attachment.pk}
+        )
+        + "?inline=1"
+        for attachment in activity.attachments.all()
+        if attachment.content_id
+    }
+
+
+def prepare_email_display(activity: Activity, case: Case, *, load_images: bool = False) -> None:
+    """What the case page shows of an entry: `display_html` (the complete sanitised
+    original, `cid:` images pointing at our attachment URLs, remote images blocked unless
+    `load_images`), `full_text` (the whole mail as text, when the clerk cut quotes),
+    `no_new_text` (the mail only quoted earlier ones) and `has_remote_images`."""
+    meta = activity.meta or {}
+    activity.full_text = meta.get("full_text", "") if isinstance(meta, dict) else ""
+    activity.no_new_text = bool(isinstance(meta, dict) and meta.get("no_new_text"))
+    activity.has_remote_images = False
+    activity.images_loaded = False
+    activity.display_html = ""
+    if activity.html:
+        activity.display_html = mark_safe(  # noqa: S308 - nh3 output
+            sanitize_email_html(
+                activity.html,
+                cid_urls=inline_image_urls(activity, case),
+                load_remote_images=load_images,
+            )
+        )
+        activity.has_remote_images = has_remote_images(activity.html)
+        activity.images_loaded = load_images and activity.has_remote_images
+    # The history shows the extracted text; the original goes behind "show full message".
+    activity.has_full_message = bool(activity.display_html or activity.full_text) and bool(
+        activity.body.strip() or activity.no_new_text
+    )
 
 
 # --- "send from my mail client" ---------------------------------------------------------

@@ -183,6 +183,7 @@ def do_create_case(
     email: EmailDetails | None = None,
     attachments: Sequence[NewAttachment] = (),
     routing_context: dict | None = None,
+    meta: dict | None = None,
 ) -> Case:
     """Open a case. Its first history entry is the request itself ("email in" when it
     came by mail). Without an explicit queue the auto-destination router decides."""
@@ -198,7 +199,13 @@ def do_create_case(
         )
         kind = Activity.Kind.EMAIL_IN if email else Activity.Kind.CREATED
         first = _write_activity(
-            case, kind, actor, body=body, html=html, meta={"channel": channel}, **_email_fields(email)
+            case,
+            kind,
+            actor,
+            body=body,
+            html=html,
+            meta={**(meta or {}), "channel": channel},
+            **_email_fields(email),
         )
         add_attachments(first, attachments)
         events.publish(_event(events.CASE_CREATED, case, actor, channel=channel, activity_id=first.pk))

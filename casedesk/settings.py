@@ -279,6 +279,11 @@ CLERK_CONFIRMATIONS_PER_HOUR = env.int("CLERK_CONFIRMATIONS_PER_HOUR", default=5
 CLERK_MESSAGES_PER_SENDER_PER_HOUR = env.int("CLERK_MESSAGES_PER_SENDER_PER_HOUR", default=60)
 CLERK_POLL_SECONDS = env.int("CLERK_POLL_SECONDS", default=60)
 CLERK_SMTPD_PORT = env.int("CLERK_SMTPD_PORT", default=2525)
+# --- Mail clerk content (issue 6: attachments of inbound mail) --------------------------
+# Parts over these limits are not stored; the history entry lists them, the mail is still logged.
+CLERK_MAX_ATTACHMENT_BYTES = env.int("CLERK_MAX_ATTACHMENT_BYTES", default=CASEDESK_MAX_UPLOAD_BYTES)
+CLERK_MAX_ATTACHMENTS_BYTES = env.int("CLERK_MAX_ATTACHMENTS_BYTES", default=50 * 1024 * 1024)
+CLERK_MAX_ATTACHMENTS = env.int("CLERK_MAX_ATTACHMENTS", default=50)
 CELERY_BEAT_SCHEDULE["mailclerk-poll-mailboxes"] = {
     "task": "mailclerk.poll_mailboxes",
     "schedule": float(CLERK_POLL_SECONDS),

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from casedesk.models import Case
 from casedesk.services import CaseActionError
 from mailclerk import services
-from mailclerk.models import ConfirmationSent, InboundMessage, Mailbox
+from mailclerk.models import ConfirmationSent, InboundMessage, Mailbox, QuoteMarker
 from mailclerk.parsing import ParseError
 
 
@@ -167,3 +167,11 @@ class InboundMessageAdmin(admin.ModelAdmin):
 class ConfirmationSentAdmin(admin.ModelAdmin):
     list_display = ["address", "sent_at"]
     search_fields = ["address"]
+
+
+@admin.register(QuoteMarker)
+class QuoteMarkerAdmin(admin.ModelAdmin):
+    list_display = ("text", "is_active")
+    list_editable = ("is_active",)
+    list_filter = ("is_active",)
+    search_fields = ("text",)

@@ -20,3 +20,9 @@ class MailclerkConfig(AppConfig):
         # This process sees its own queue edits at once; other processes within 30 s.
         post_save.connect(forget_cached_addresses, sender=Queue, dispatch_uid="mailclerk.queue-saved")
         post_delete.connect(forget_cached_addresses, sender=Queue, dispatch_uid="mailclerk.queue-deleted")
+
+        from mailclerk.markers import forget_markers
+        from mailclerk.models import QuoteMarker
+
+        post_save.connect(forget_markers, sender=QuoteMarker, dispatch_uid="mailclerk.marker-saved")
+        post_delete.connect(forget_markers, sender=QuoteMarker, dispatch_uid="mailclerk.marker-deleted")

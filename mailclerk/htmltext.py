@@ -17,6 +17,9 @@ _PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
 _SKIP_TAGS = {"head", "script", "style", "title", "meta", "link", "template", "noscript", "object", "iframe"}
 _WS = re.compile(r"[ \t\r\n\f\u200b]+")
 _MAX_QUOTE_CANDIDATES = 20
+# C0 controls (but tab, LF, CR) and DEL: lxml's HTML parser keeps them in text nodes, yet refuses to
+# have them assigned back into the tree, so one stray byte would break quote removal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _OUTLOOK_SEPARATOR = re.compile(r"border-top\s*:[^;\"]*#(e1e1e1|b5c4df)", re.IGNORECASE)
 
 # Quote containers whose history is removed only when nothing the sender wrote follows them
@@ -39,6 +42,7 @@ _CUT_XPATHS = (
 def _parse(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
+    html = _CONTROL.sub("", html)
     try:
         return lxml_html.document_fromstring(html)
     except (etree.ParserError, ValueError):

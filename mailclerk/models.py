@@ -168,3 +168,17 @@ class ConfirmationSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class QuoteMarker(models.Model):
+    """A line that starts quoted history in plain-text mail ("---- Original Message ----"):
+    it and everything below it are dropped from the logged text. Edited in the admin."""
+
+    text = models.CharField(max_length=200, unique=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["text"]
+
+    def __str__(self) -> str:
+        return self.text

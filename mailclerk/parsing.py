@@ -10,15 +10,16 @@ import email
 import email.policy
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 
-from casedesk.htmlsafe import sanitize_email_html
 from mailclerk.attachments import AttachmentLimits, AttachmentPart, SkippedPart, collect_attachments
 from mailclerk.extract import Extraction, decode_text_part, extract_body
+from mailclerk.quotes import DEFAULT_MARKERS
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ class ParsedMail:
     date: datetime | None = None
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "text/plain"
+    # Filled by the clerk when it extracts the body: what the history entry needs besides
+    # the text (full text, "no new text", attachments not stored).
+    content_meta: dict = field(default_factory=dict)
 
     @property
     def recipients(self) -> list[str]:
@@ -219,11 +223,11 @@ def display_list(values: list[str]) -> str:
 # --- body and attachments (the one place that chooses them) -----------------------------
 
 
-def body_of(parsed: ParsedMail) -> Extraction:
+def body_of(parsed: ParsedMail, markers: Sequence[str] = DEFAULT_MARKERS) -> Extraction:
     """The text to log: the sender's new words (quotes and signature removed). Should the
     extraction fail on some odd message, the first text part as is still gets logged."""
     try:
-        return extract_body(parsed.msg)
+        return extract_body(parsed.msg, markers=markers)
     except Exception:
         logger.warning(
             "body extraction failed for %s; logging the text part as is", parsed.message_id, exc_info=True
@@ -250,15 +254,13 @@ def _first_text(msg: Message) -> str:
         return ""
 
 
-def safe_html(extraction: Extraction, cid_urls: dict[str, str] | None = None) -> str:
+def attachments_of(
+    parsed: ParsedMail, limits: AttachmentLimits | int
+) -> tuple[list[AttachmentPart], list[SkippedPart]]:
+    """Attachments within `limits` (an int: only a per-attachment limit) and those refused."""
+    if isinstance(limits, int):
+        limits = AttachmentLimits(max_bytes_each=limits, max_bytes_total=1 << 62, max_count=1 << 30)
     try:
-        return sanitize_email_html(extraction.html or "", cid_urls=cid_urls or {})
-    except Exception:
-        return ""
-
-
-def attachments_of(parsed: ParsedMail, max_bytes_each: int) -> tuple[list[AttachmentPart], list[SkippedPart]]:
-    try:
-        return collect_attachments(parsed.msg, AttachmentLimits(max_bytes_each=max_bytes_each))
+        return collect_attachments(parsed.msg, limits)
     except Exception:
         return [], []

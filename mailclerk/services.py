@@ -5,9 +5,10 @@ casedesk services; anything it cannot handle is quarantined with a reason."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import parseaddr
@@ -20,12 +21,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from casedesk import services as core
+from casedesk.htmlsafe import sanitize_email_html
 from casedesk.mail_templates import CASE_CREATED, NOTE_ADDED, enqueue_templated_email
 from casedesk.models import Activity, Case, Contact, OutboundEmail, Queue
 from casedesk.roles import is_agent
 from casedesk.templating import TemplateRenderError
 from mailclerk import robots
 from mailclerk import threading as clerk_threading
+from mailclerk.attachments import AttachmentLimits
+from mailclerk.forwarded import parse_forwarded
+from mailclerk.markers import active_markers
 from mailclerk.models import ConfirmationSent, InboundMessage, Mailbox, content_hash, inbound_raw_path
 from mailclerk.parsing import (
     ParsedMail,
@@ -37,8 +42,8 @@ from mailclerk.parsing import (
     display_list,
     header,
     parse_message,
-    safe_html,
 )
+from mailclerk.quotes import strip_quoted_text
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +131,7 @@ class Decision:
     reopen: bool = False
     outbound: OutboundEmail | None = None
     own: frozenset[str] = frozenset()
+    agent_mail: str = ""  # FORWARDED or BCC: an agent's mail about a case, logged its own way
 
 
 _QUEUE_ADDRESSES_TTL = 30.0
@@ -300,6 +306,8 @@ def decide(
             return Decision(
                 LOG_NOTE, f"{verdict.reason}: logged as internal note", internal=True, **base
             ), parsed
+        if agent is not None and (mode := agent_mail_kind(parsed, own)):
+            return Decision(LOG_NOTE, AGENT_MAIL_REASONS[mode], agent_mail=mode, **base), parsed
         reopen = case.is_closed and settings.CLERK_CLOSED_CASE_ACTION == "reopen"
         reason = "reply to closed case" + (", reopened" if reopen else "") if case.is_closed else ""
         return Decision(LOG_NOTE, reason, reopen=reopen, **base), parsed
@@ -336,12 +344,31 @@ def _details(parsed: ParsedMail) -> core.EmailDetails:
     )
 
 
+def attachment_limits() -> AttachmentLimits:
+    return AttachmentLimits(
+        max_bytes_each=settings.CLERK_MAX_ATTACHMENT_BYTES,
+        max_bytes_total=settings.CLERK_MAX_ATTACHMENTS_BYTES,
+        max_count=settings.CLERK_MAX_ATTACHMENTS,
+    )
+
+
 def _content(parsed: ParsedMail) -> tuple[str, str, list[core.NewAttachment]]:
-    extraction = body_of(parsed)
-    stored, skipped = attachments_of(parsed, settings.CASEDESK_MAX_UPLOAD_BYTES)
+    """The entry's text (the sender's new words, then the attachments not stored), the
+    original HTML (sanitised at display time, when the attachment URLs are known) and the
+    files. What the console needs besides goes to `parsed.content_meta`."""
+    extraction = body_of(parsed, markers=active_markers())
+    stored, skipped = attachments_of(parsed, attachment_limits())
     text = extraction.text
-    for part in skipped:
-        text += f"\n[Attachment not stored: {part.filename} ({part.size} bytes): {part.reason}]"
+    if skipped:
+        text = (text.rstrip() + "\n\n" if text.strip() else "") + "\n".join(
+            f"[{part.describe()}]" for part in skipped
+        )
+    meta: dict = {"no_new_text": extraction.no_new_text}
+    if extraction.full_text.strip() != extraction.text.strip():
+        meta["full_text"] = _db_text(extraction.full_text)
+    if skipped:
+        meta["attachments_not_stored"] = [_db_text(part.describe()) for part in skipped]
+    parsed.content_meta = meta
     files = [
         core.NewAttachment(
             filename=_db_text(p.filename)[:255],
@@ -352,7 +379,21 @@ def _content(parsed: ParsedMail) -> tuple[str, str, list[core.NewAttachment]]:
         )
         for p in stored
     ]
-    return _db_text(text), _db_text(safe_html(extraction)), files
+    return _db_text(text), _db_text(_stored_html(extraction.html or "", files)), files
+
+
+def _stored_html(html: str, files: list[core.NewAttachment]) -> str:
+    """The original HTML with the dangerous parts already gone, but with its `cid:` and
+    remote image sources kept: the console sanitises again at display time, rewriting the
+    first to attachment URLs and blocking the second until the agent asks."""
+    if not html:
+        return ""
+    cids = {f.content_id: f"cid:{f.content_id}" for f in files if f.content_id}
+    try:
+        return sanitize_email_html(html, cid_urls=cids, load_remote_images=True)
+    except Exception:
+        logger.warning("HTML of an inbound mail could not be sanitised; not kept", exc_info=True)
+        return ""
 
 
 def _may_confirm(parsed: ParsedMail, decision: Decision, mailbox: Mailbox | None) -> bool:
@@ -413,6 +454,7 @@ def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None)
                 html=html,
                 email=details,
                 attachments=files,
+                meta=parsed.content_meta,
                 routing_context={
                     "from": parsed.from_address,
                     "to": parsed.to,
@@ -424,6 +466,8 @@ def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None)
             inbound.case = case
             if confirm:
                 _confirm(CASE_CREATED, case, parsed, contact)
+        elif decision.agent_mail:
+            inbound.activity = log_agent_mail(inbound, decision, parsed, text=text, html=html, files=files)
         else:
             case = decision.case
             actor = decision.agent
@@ -441,7 +485,7 @@ def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None)
                 is_public=not decision.internal,
                 attachments=files,
                 email=details,
-                meta={"is_robot": decision.robot.is_robot, "inbound_id": inbound.pk},
+                meta={"is_robot": decision.robot.is_robot, "inbound_id": inbound.pk, **parsed.content_meta},
             )
             if confirm:
                 _confirm(NOTE_ADDED, case, parsed, contact if isinstance(actor, Contact) else None)
@@ -523,7 +567,12 @@ def assign_inbound_to_case(pk: int, case: Case, *, actor) -> InboundMessage:
             actor=decision.contact or actor,
             attachments=files,
             email=_details(parsed),
-            meta={"is_robot": False, "inbound_id": inbound.pk, "assigned_by": actor.pk},
+            meta={
+                "is_robot": False,
+                "inbound_id": inbound.pk,
+                "assigned_by": actor.pk,
+                **parsed.content_meta,
+            },
         )
         inbound.status = InboundMessage.Status.PROCESSED
         inbound.action = LOG_NOTE
@@ -541,3 +590,105 @@ def delete_inbound(inbound: InboundMessage) -> None:
     inbound.delete()
     if name and not InboundMessage.objects.filter(raw=name).exists():
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- issue 6: an agent's forward of a customer's mail, and the agent's BCC ----------------
+
+FORWARDED = "forwarded"
+BCC = "bcc"
+AGENT_MAIL_REASONS = {
+    FORWARDED: "forwarded by an agent: logged for the original sender",
+    BCC: "agent's mail with the clerk in Bcc: logged as email out",
+}
+_FORWARD_SUBJECT = re.compile(
+    r"^\s*(?:(?:re|aw|sv|antw|réf)\s*:\s*)*(?:fwd?|fw|wg|tr|rv|enc|vs|vb|i|doorst|továbbítás)\s*:",
+    re.IGNORECASE,
+)
+
+
+def agent_mail_kind(parsed: ParsedMail, own: frozenset[str]) -> str:
+    """BCC when the clerk is not among the visible recipients (the agent wrote to someone
+    else and blind-copied the clerk); FORWARDED when the agent forwarded a mail to the clerk."""
+    visible = [*parsed.to, *parsed.cc]
+    if visible and not any(is_clerk_address(a, own) for a in visible):
+        return BCC
+    if _FORWARD_SUBJECT.match(parsed.subject):
+        return FORWARDED
+    return ""
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """Forward headers often print a local time without a zone: read it in ours."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def log_agent_mail(
+    inbound: InboundMessage,
+    decision: Decision,
+    parsed: ParsedMail,
+    *,
+    text: str,
+    html: str,
+    files: list[core.NewAttachment],
+) -> Activity:
+    agent, case = decision.agent, decision.case
+    meta = {"inbound_id": inbound.pk, "via": decision.agent_mail, **parsed.content_meta}
+    if decision.agent_mail == BCC:
+        return core.do_log_note(
+            case,
+            body=text,
+            html=html,
+            actor=agent,
+            kind=Activity.Kind.EMAIL_OUT,
+            attachments=files,
+            email=_details(parsed),
+            meta=meta,
+        )
+    full_text = parsed.content_meta.get("full_text") or text
+    forwarded = parse_forwarded(full_text)
+    if forwarded is None or not forwarded.sender_email:
+        # No forwarded block to attribute: the agent's own note, as any agent mail.
+        return core.do_log_note(
+            case, body=text, html=html, actor=agent, attachments=files, email=_details(parsed), meta=meta
+        )
+    sender = forwarded.sender_email.lower()
+    original = (
+        find_agent(sender) or core.get_or_create_contact(sender, name=_db_text(forwarded.sender_name))[0]
+    )
+    new_text, _, _ = strip_quoted_text(forwarded.text, markers=active_markers())
+    meta = {
+        "inbound_id": inbound.pk,
+        "via": FORWARDED,
+        "forwarded_by": agent.pk,
+        "no_new_text": not new_text.strip(),
+    }
+    if new_text.strip() != forwarded.text.strip():
+        meta["full_text"] = _db_text(forwarded.text)
+    if parsed.content_meta.get("attachments_not_stored"):
+        meta["attachments_not_stored"] = parsed.content_meta["attachments_not_stored"]
+        new_text = new_text.rstrip() + "\n\n" + "\n".join(f"[{d}]" for d in meta["attachments_not_stored"])
+    shown_from = f"{forwarded.sender_name} <{sender}>" if forwarded.sender_name else sender
+    note = core.do_log_note(
+        case,
+        body=_db_text(new_text.strip("\n")),
+        actor=original,
+        attachments=files,
+        email=core.EmailDetails(
+            from_=_db_text(shown_from)[:500],
+            subject=_db_text(forwarded.subject)[:998],
+            date=_aware(forwarded.date),
+        ),
+        meta=meta,
+    )
+    added, _, _ = strip_quoted_text(forwarded.forwarder_text, markers=active_markers())
+    if added.strip():
+        core.do_log_note(
+            case,
+            body=_db_text(added.strip("\n")),
+            actor=agent,
+            is_public=False,
+            meta={"inbound_id": inbound.pk, "via": FORWARDED, "forward_of": note.pk},
+        )
+    return note

@@ -83,7 +83,10 @@ def case_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 def render_case_page(request: HttpRequest, case: Case, *, status: int = 200, **bound) -> HttpResponse:
     """The case page; `bound` replaces a blank form with the one that failed, so what the
     agent typed is shown again with its errors."""
-    timeline = selectors.case_timeline(case)
+    images = request.GET.get("images", "")
+    timeline = selectors.case_timeline(
+        case, load_images_for=int(images) if images.isascii() and images.isdigit() else None
+    )
     context = {
         "case": case,
         "timeline": timeline,

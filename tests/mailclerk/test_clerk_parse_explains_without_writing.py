@@ -25,6 +25,7 @@ def test_it_prints_the_decision_as_json(capsys, customer, support_queue):
         "matched_by",
         "action",
         "reason",
+        "agent_mail",
         "body",
         "attachments",
     }

@@ -41,6 +41,7 @@ class Command(BaseCommand):
             "matched_by": decision.matched_by,
             "action": decision.action,
             "reason": decision.reason,
+            "agent_mail": decision.agent_mail or None,
             "body": text,
             "attachments": [
                 {"filename": p.filename, "content_type": p.content_type, "size": len(p.payload)}
