@@ -83,7 +83,20 @@ def test_production_settings_pass_deploy_check(tmp_path):
 def test_production_refuses_to_start_without_secret_key(tmp_path):
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "CASEDESK_VAR_DIR": str(tmp_path / "var")}
     out = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", "import casedesk.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode != 0
     assert "SECRET_KEY must be set" in out.stderr
+
+
+def test_management_commands_work_in_an_unconfigured_checkout(tmp_path):
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "CASEDESK_VAR_DIR": str(tmp_path / "var")}
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr

@@ -24,7 +24,9 @@ def test_a_reply_to_our_mail_is_logged_by_headers(case, confirmation):
     assert "Here is the photo of the printer" in entry.body
     assert entry.attachments.get().filename == "printer.png"
     note_confirmation = confirmation_for(case).exclude(pk=confirmation.pk).get()
-    assert note_confirmation.subject == f"Your notes were added to Case {case.number} [About Case {case.number}]"
+    assert (
+        note_confirmation.subject == f"Your notes were added to Case {case.number} [About Case {case.number}]"
+    )
 
 
 def test_about_case_in_the_subject_threads_whatever_the_prefixes(case, customer):

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 
 from mailclerk import services
 from mailclerk.parsing import ParseError, attachments_of, parse_message
@@ -30,7 +31,10 @@ class Command(BaseCommand):
         if body:
             self.stdout.write(text)
             return
-        decision, _ = services.decide(raw)
+        try:
+            decision, _ = services.decide(raw)
+        except DatabaseError as exc:
+            self._fail(f"the database is not ready (run `python manage.py migrate`): {exc}")
         stored, _ = attachments_of(parsed, 1 << 62)
         result = {
             "message_id": parsed.message_id or None,
