@@ -254,9 +254,7 @@ def do_create_case(
         _create_activities(_apply_routing(case, decision, target, explicit_queue=queue is not None))
         events.publish(_event(events.CASE_CREATED, case, actor, channel=channel, activity_id=first.pk))
         if target is not None:
-            events.publish(
-                _event(events.DISPATCHED, case, None, queue_id=target.pk, rule=decision.rule_name)
-            )
+            events.publish(_event(events.DISPATCHED, case, None, queue_id=target.pk, rule=decision.rule_name))
         if decision.owner is not None:
             events.publish(_event(events.ASSIGNED, case, None, owner_id=decision.owner.pk, accepted=False))
     return case
@@ -514,7 +512,6 @@ def do_reopen_case(case: Case, *, actor: Actor, reason: str = "") -> Case:
 def get_or_create_contact(email: str, *, name: str = "") -> tuple[Contact, bool]:
     """Find the contact for an address (case-insensitive) or create one, placing it in the
     site that owns the address's domain."""
-    from .models import SiteDomain
 
     email = email.strip().lower()
     contact = Contact.objects.filter(email=email).first()

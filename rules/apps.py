@@ -14,10 +14,10 @@ class RulesConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
+        from casedesk.models import Queue
+
         from .models import RoutingRule
         from .routing import active_routing_rules
-
-        from casedesk.models import Queue
 
         # Cached rules carry their queue: a queue edit clears them too.
         for model in (RoutingRule, Queue):
