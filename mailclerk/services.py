@@ -4,6 +4,7 @@ casedesk services; anything it cannot handle is quarantined with a reason."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from casedesk import services as core
@@ -463,11 +464,13 @@ def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None)
     inbound.save()
 
 
+@functools.cache
 def _sender_counts() -> dict:
     """Read with the message itself (one query instead of three): messages from its sender
     in the hour up to it (the loop limit) and confirmations sent to its sender in the last
-    hour (the confirmation limit). Counted for the From address stored at arrival;
-    decide() counts again in the rare case the parsed sender differs."""
+    hour by the database clock (the confirmation limit). Counted for the From address
+    stored at arrival; decide() counts again in the rare case the parsed sender differs.
+    Built once: the expressions are resolved afresh for every query."""
     earlier = (
         InboundMessage.objects.filter(
             from_address=OuterRef("from_address"),
@@ -481,7 +484,7 @@ def _sender_counts() -> dict:
     )
     confirmations = (
         ConfirmationSent.objects.filter(
-            address=OuterRef("from_address"), sent_at__gte=timezone.now() - timedelta(hours=1)
+            address=OuterRef("from_address"), sent_at__gte=Now() - timedelta(hours=1)
         )
         .order_by()
         .values("address")
