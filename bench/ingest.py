@@ -198,12 +198,14 @@ def main() -> None:
 
         pks: list[int] = []
         start = time.perf_counter()
+        cpu_start = time.process_time()
         with connection.execute_wrapper(count):
             for raw in corpus:
                 inbound, _ = services.store_inbound(raw, channel="import", enqueue=False)
                 services.process_inbound(inbound.pk)
                 pks.append(inbound.pk)
         elapsed = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
 
         by_pk = {m.pk: m for m in InboundMessage.objects.filter(pk__in=pks)}
         statuses = [by_pk[pk].status for pk in pks]
@@ -230,7 +232,9 @@ def main() -> None:
         print(f"tasks enqueued (not run): {tasks or 'none'}")
         print(
             f"ingest queries: {queries / len(corpus):.1f} queries/message"
-            f" ({statements / len(corpus):.1f} statements with savepoints/transactions)"
+            f" ({statements / len(corpus):.1f} statements with savepoints/transactions);"
+            f" this process's CPU {1000 * cpu / len(corpus):.1f} ms/message"
+            f" of {1000 * elapsed / len(corpus):.1f} ms/message elapsed"
         )
         if wrong or statuses.count("processed") != len(corpus):
             print(
