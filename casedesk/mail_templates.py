@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .cached import Lookup
 from .models import Case, MailTemplate, OutboundEmail
 from .templating import render_user_template, template_context
 
@@ -54,8 +55,14 @@ DEFAULTS: dict[str, dict[str, str]] = {
 }
 
 
+# Every confirmation renders one of these; the admin edits them rarely (see casedesk.cached).
+saved_templates: Lookup[dict[str, MailTemplate]] = Lookup(
+    lambda: {template.key: template for template in MailTemplate.objects.all()}
+)
+
+
 def get_template(key: str) -> MailTemplate:
-    template = MailTemplate.objects.filter(key=key).first()
+    template = saved_templates.get().get(key)
     return template or MailTemplate(key=key, **DEFAULTS[key])
 
 

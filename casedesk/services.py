@@ -12,11 +12,12 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from . import events
+from .cached import Lookup
 from .models import (
     Activity,
     Attachment,
@@ -75,8 +76,12 @@ def set_router(router: Router | None) -> None:
     _router = router
 
 
+_default_queue: Lookup[Queue | None] = Lookup(lambda: Queue.objects.filter(is_default=True).first())
+
+
 def default_queue() -> Queue | None:
-    return Queue.objects.filter(is_default=True).first()
+    """Where unrouted cases land; read at most every few seconds (see casedesk.cached)."""
+    return _default_queue.get()
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -148,15 +153,45 @@ def add_attachments(activity: Activity, files: Iterable[NewAttachment]) -> list[
             is_inline=item.is_inline,
         )
         attachment.file.save(item.filename, ContentFile(item.content), save=False)
-        attachment.save()
         saved.append(attachment)
+    if len(saved) > 1 and connection.features.can_return_rows_from_bulk_insert:
+        Attachment.objects.bulk_create(saved)
+    else:
+        for attachment in saved:
+            attachment.save()
     return saved
+
+
+def _increment_case_counter() -> int | None:
+    """Increment the counter row and read it back in one statement; None if the row does
+    not exist yet. The row lock taken by the UPDATE serialises concurrent creators."""
+    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 WHERE id = %s RETURNING last_number", [1]
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _update_returning_supported() -> bool:
+    if connection.vendor == "postgresql":
+        return True
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.sqlite_version_info >= (3, 35)
+    return False
 
 
 def next_case_number() -> int:
     """Hand out the next case number; call inside the transaction that creates the case."""
     for _ in range(3):
-        if CaseNumberCounter.objects.filter(pk=1).update(last_number=F("last_number") + 1):
+        if _update_returning_supported():
+            number = _increment_case_counter()
+            if number is not None:
+                return number
+        elif CaseNumberCounter.objects.filter(pk=1).update(last_number=F("last_number") + 1):
             return CaseNumberCounter.objects.values_list("last_number", flat=True).get(pk=1)
         try:
             with transaction.atomic():
@@ -188,7 +223,8 @@ def do_create_case(
     """Open a case. Its first history entry is the request itself ("email in" when it
     came by mail). Without an explicit queue the auto-destination router decides."""
     title = " ".join(title.split())[:300] or "(no subject)"
-    with transaction.atomic():
+    # No savepoint: nothing in here is caught and recovered from inside the transaction.
+    with transaction.atomic(savepoint=False):
         case = Case.objects.create(
             number=next_case_number(),
             title=title,
@@ -198,54 +234,84 @@ def do_create_case(
             priority=priority or Case.Priority.NORMAL,
         )
         kind = Activity.Kind.EMAIL_IN if email else Activity.Kind.CREATED
-        first = _write_activity(
-            case,
-            kind,
-            actor,
+        # The request is in the history before routing runs (rules may read it). The case
+        # row was just written, so none of these entries needs to touch its updated time.
+        first = Activity.objects.create(
+            case=case,
+            kind=kind,
             body=body,
             html=html,
             meta={**(meta or {}), "channel": channel},
+            **_actor_fields(actor),
             **_email_fields(email),
         )
         add_attachments(first, attachments)
+        decision = (
+            RoutingDecision(queue=queue)
+            if queue
+            else (_router(case, routing_context or {}) if _router else RoutingDecision())
+        )
+        target = decision.queue or default_queue()
+        _create_activities(_apply_routing(case, decision, target, explicit_queue=queue is not None))
         events.publish(_event(events.CASE_CREATED, case, actor, channel=channel, activity_id=first.pk))
-        _route_new_case(case, queue, routing_context or {})
+        if target is not None:
+            events.publish(_event(events.DISPATCHED, case, None, queue_id=target.pk, rule=decision.rule_name))
+        if decision.owner is not None:
+            events.publish(_event(events.ASSIGNED, case, None, owner_id=decision.owner.pk, accepted=False))
     return case
 
 
-def _route_new_case(case: Case, queue: Queue | None, context: dict) -> None:
-    decision = (
-        RoutingDecision(queue=queue) if queue else (_router(case, context) if _router else RoutingDecision())
-    )
-    target = decision.queue or default_queue()
+def _apply_routing(
+    case: Case, decision: RoutingDecision, target: Queue | None, *, explicit_queue: bool
+) -> list[Activity]:
+    """Set the routed queue, priority and owner on the new case (one UPDATE) and return the
+    unsaved history entries that record them."""
+    fields = []
+    entries = []
     if decision.priority and decision.priority != case.priority:
         case.priority = decision.priority
-        case.save(update_fields=["priority"])
+        fields.append("priority")
     if target is not None:
         case.queue = target
-        case.save(update_fields=["queue"])
-        via = f"rule “{decision.rule_name}”" if decision.rule_name else ("default queue" if not queue else "")
-        _write_activity(
-            case,
-            Activity.Kind.DISPATCHED,
-            None,
-            body=f"Dispatched to {target.name}" + (f" by {via}" if via else ""),
-            is_public=False,
-            meta={"queue_id": target.pk, "rule": decision.rule_name},
+        fields.append("queue")
+        via = (
+            f"rule “{decision.rule_name}”"
+            if decision.rule_name
+            else ("default queue" if not explicit_queue else "")
         )
-        events.publish(_event(events.DISPATCHED, case, None, queue_id=target.pk, rule=decision.rule_name))
+        entries.append(
+            Activity(
+                case=case,
+                kind=Activity.Kind.DISPATCHED,
+                body=f"Dispatched to {target.name}" + (f" by {via}" if via else ""),
+                is_public=False,
+                meta={"queue_id": target.pk, "rule": decision.rule_name},
+            )
+        )
     if decision.owner is not None:
         case.owner = decision.owner
-        case.save(update_fields=["owner"])
-        _write_activity(
-            case,
-            Activity.Kind.ASSIGNED,
-            None,
-            body=f"Assigned to {decision.owner.get_full_name() or decision.owner.get_username()}",
-            is_public=False,
-            meta={"owner_id": decision.owner.pk, "rule": decision.rule_name},
+        fields.append("owner")
+        entries.append(
+            Activity(
+                case=case,
+                kind=Activity.Kind.ASSIGNED,
+                body=f"Assigned to {decision.owner.get_full_name() or decision.owner.get_username()}",
+                is_public=False,
+                meta={"owner_id": decision.owner.pk, "rule": decision.rule_name},
+            )
         )
-        events.publish(_event(events.ASSIGNED, case, None, owner_id=decision.owner.pk, accepted=False))
+    if fields:
+        case.save(update_fields=fields)
+    return entries
+
+
+def _create_activities(activities: list[Activity]) -> None:
+    """Insert history entries in one statement where the database returns their ids."""
+    if len(activities) > 1 and connection.features.can_return_rows_from_bulk_insert:
+        Activity.objects.bulk_create(activities)
+    else:
+        for activity in activities:
+            activity.save()
 
 
 def do_log_note(
@@ -259,13 +325,19 @@ def do_log_note(
     email: EmailDetails | None = None,
     kind: str | None = None,
     meta: dict | None = None,
+    locked: bool = False,
 ) -> Activity:
-    """Add a note (or an inbound email, when `email` is given) to the case history."""
+    """Add a note (or an inbound email, when `email` is given) to the case history.
+    `locked=True`: the caller read `case` with select_for_update in its current
+    transaction (the mail clerk does), so it is not read again."""
     if not body.strip() and not attachments and not html and email is None:
         raise CaseActionError("A note needs some text or an attachment.")
     kind = kind or (Activity.Kind.EMAIL_IN if email else Activity.Kind.NOTE)
-    with transaction.atomic():
-        case = _lock(case)
+    if locked and not transaction.get_connection().in_atomic_block:
+        raise CaseActionError("locked=True needs the caller's transaction.")
+    with transaction.atomic(savepoint=False):
+        if not locked:
+            case = _lock(case)
         activity = _write_activity(
             case,
             kind,
@@ -441,12 +513,20 @@ def do_reopen_case(case: Case, *, actor: Actor, reason: str = "") -> Case:
 def get_or_create_contact(email: str, *, name: str = "") -> tuple[Contact, bool]:
     """Find the contact for an address (case-insensitive) or create one, placing it in the
     site that owns the address's domain."""
-    from .models import SiteDomain
 
     email = email.strip().lower()
     contact = Contact.objects.filter(email=email).first()
     if contact:
         return contact, False
+    return create_contact(email, name=name)
+
+
+def create_contact(email: str, *, name: str = "") -> tuple[Contact, bool]:
+    """Create the contact for an address the caller just looked up and did not find (if
+    someone else created it meanwhile, that one is returned: (contact, False))."""
+    from .models import SiteDomain
+
+    email = email.strip().lower()
     domain = email.rpartition("@")[2]
     site_domain = SiteDomain.objects.select_related("site").filter(domain=domain).first()
     try:
@@ -517,7 +597,7 @@ def enqueue_email(
         headers.setdefault("X-Casedesk-Case", str(case.number))
     if kind != OutboundEmail.Kind.AGENT:
         headers.setdefault("Auto-Submitted", "auto-generated")
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         outbound = OutboundEmail.objects.create(
             case=case,
             activity=activity,

@@ -4,6 +4,7 @@ casedesk services; anything it cannot handle is quarantined with a reason."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -17,7 +18,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from casedesk import services as core
@@ -171,9 +173,12 @@ def is_clerk_address(address: str, own: frozenset[str] | None = None) -> bool:
     return address in own or base in own
 
 
-def find_case(parsed: ParsedMail) -> tuple[Case | None, int | None, str | None]:
-    """The case this mail is about, the number it named, and which rule matched."""
+def find_case(parsed: ParsedMail, *, lock: bool = False) -> tuple[Case | None, int | None, str | None]:
+    """The case this mail is about, the number it named, and which rule matched. With
+    `lock` the case row is locked for the caller's transaction (no second read to lock it)."""
     cases = Case.objects.select_related("contact", "site", "queue")
+    if lock:
+        cases = cases.select_for_update(of=("self",))
     number = clerk_threading.token_case_number(parsed)
     if number is not None:
         return cases.filter(number=number).first(), number, clerk_threading.REPLY_TOKEN
@@ -231,8 +236,10 @@ def decide(
     inbound: InboundMessage | None = None,
     trust_sender: bool = False,
     size_limit: int | None = None,
+    lock_case: bool = False,
 ) -> tuple[Decision, ParsedMail | None]:
-    """What the clerk would do with this message. Reads the database, writes nothing."""
+    """What the clerk would do with this message. Reads the database, writes nothing
+    (`lock_case`: lock the matched case for the caller's transaction, which acts next)."""
     limit = size_limit if size_limit is not None else settings.CLERK_MAX_MESSAGE_BYTES
     if len(raw) > limit:
         return Decision(QUARANTINE, f"too large: {len(raw)} bytes (limit {limit})"), None
@@ -264,7 +271,9 @@ def decide(
         return Decision(QUARANTINE, "no sender address", robot=verdict), parsed
     # Messages from this sender in the hour up to this one (a backlog processed later
     # counts by arrival time, not by processing time).
-    if inbound is not None and inbound.pk:
+    if inbound is not None and inbound.pk and _prefetched(inbound, "recent_from_sender", parsed):
+        recent = inbound.recent_from_sender
+    elif inbound is not None and inbound.pk:
         earlier = InboundMessage.objects.filter(
             from_address=parsed.from_address,
             received_at__gte=inbound.received_at - timedelta(hours=1),
@@ -282,7 +291,7 @@ def decide(
             QUARANTINE, f"loop limit: {recent} messages from {parsed.from_address} in an hour", robot=verdict
         ), parsed
 
-    case, number, matched_by = find_case(parsed)
+    case, number, matched_by = find_case(parsed, lock=lock_case)
     if case is not None and case.contact.email == parsed.from_address:
         contact = case.contact  # the usual reply: no second lookup
     else:
@@ -396,7 +405,8 @@ def _stored_html(html: str, files: list[core.NewAttachment]) -> str:
         return ""
 
 
-def _may_confirm(parsed: ParsedMail, decision: Decision, mailbox: Mailbox | None) -> bool:
+def _may_confirm(parsed: ParsedMail, decision: Decision, inbound: InboundMessage) -> bool:
+    mailbox = inbound.mailbox
     if not settings.CLERK_SEND_CONFIRMATIONS or (mailbox is not None and not mailbox.send_confirmations):
         return False
     if decision.robot.is_robot or decision.internal or decision.agent is not None:
@@ -404,8 +414,11 @@ def _may_confirm(parsed: ParsedMail, decision: Decision, mailbox: Mailbox | None
     address = parsed.from_address
     if not address or is_clerk_address(address, decision.own or None):
         return False
-    since = timezone.now() - timedelta(hours=1)
-    sent = ConfirmationSent.objects.filter(address=address, sent_at__gte=since).count()
+    if _prefetched(inbound, "confirmations_to_sender", parsed):
+        sent = inbound.confirmations_to_sender
+    else:
+        since = timezone.now() - timedelta(hours=1)
+        sent = ConfirmationSent.objects.filter(address=address, sent_at__gte=since).count()
     return sent < settings.CLERK_CONFIRMATIONS_PER_HOUR
 
 
@@ -440,11 +453,11 @@ def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None)
     if decision.action in (CREATE_CASE, LOG_NOTE) and parsed is not None:
         text, html, files = _content(parsed)
         details = _details(parsed)
-        confirm = _may_confirm(parsed, decision, inbound.mailbox)
+        confirm = _may_confirm(parsed, decision, inbound)
         contact = decision.contact
         if decision.action == CREATE_CASE:
-            if contact is None:
-                contact, _ = core.get_or_create_contact(parsed.from_address, name=_db_text(parsed.from_name))
+            if contact is None:  # decide() looked it up and found none
+                contact, _ = core.create_contact(parsed.from_address, name=_db_text(parsed.from_name))
             case = core.do_create_case(
                 title=_db_text(parsed.subject) or "(no subject)",
                 contact=contact,
@@ -477,6 +490,7 @@ def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None)
                 case = core.do_reopen_case(
                     case, actor=actor, reason=f"Reopened by email from {parsed.from_address}"
                 )
+            # decide() locked the case row in this transaction (process_inbound).
             inbound.activity = core.do_log_note(
                 case,
                 body=text,
@@ -486,11 +500,50 @@ def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None)
                 attachments=files,
                 email=details,
                 meta={"is_robot": decision.robot.is_robot, "inbound_id": inbound.pk, **parsed.content_meta},
+                locked=True,
             )
             if confirm:
                 _confirm(NOTE_ADDED, case, parsed, contact if isinstance(actor, Contact) else None)
     inbound.processed_at = timezone.now()
     inbound.save()
+
+
+@functools.cache
+def _sender_counts() -> dict:
+    """Read with the message itself (one query instead of three): messages from its sender
+    in the hour up to it (the loop limit) and confirmations sent to its sender in the last
+    hour by the database clock (the confirmation limit). Counted for the From address
+    stored at arrival; decide() counts again in the rare case the parsed sender differs.
+    Built once: the expressions are resolved afresh for every query."""
+    earlier = (
+        InboundMessage.objects.filter(
+            from_address=OuterRef("from_address"),
+            received_at__gte=OuterRef("received_at") - timedelta(hours=1),
+            pk__lte=OuterRef("pk"),
+        )
+        .order_by()
+        .values("from_address")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    confirmations = (
+        ConfirmationSent.objects.filter(
+            address=OuterRef("from_address"), sent_at__gte=Now() - timedelta(hours=1)
+        )
+        .order_by()
+        .values("address")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        "recent_from_sender": Coalesce(Subquery(earlier), 0),
+        "confirmations_to_sender": Coalesce(Subquery(confirmations), 0),
+        "counted_sender": F("from_address"),
+    }
+
+
+def _prefetched(inbound: InboundMessage, name: str, parsed: ParsedMail) -> bool:
+    return hasattr(inbound, name) and getattr(inbound, "counted_sender", None) == parsed.from_address
 
 
 def process_inbound(pk: int, *, trust_sender: bool = False) -> InboundMessage:
@@ -499,11 +552,16 @@ def process_inbound(pk: int, *, trust_sender: bool = False) -> InboundMessage:
     try:
         with transaction.atomic():
             inbound = (
-                InboundMessage.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=pk)
+                InboundMessage.objects.select_for_update(of=("self",))
+                .select_related("mailbox")
+                .annotate(**_sender_counts())
+                .get(pk=pk)
             )
             if inbound.status != InboundMessage.Status.RECEIVED:
                 return inbound
-            decision, parsed = decide(inbound.read_raw(), inbound=inbound, trust_sender=trust_sender)
+            decision, parsed = decide(
+                inbound.read_raw(), inbound=inbound, trust_sender=trust_sender, lock_case=True
+            )
             _act(inbound, decision, parsed)
             if decision.action == QUARANTINE:
                 logger.info("inbound %s quarantined: %s", pk, decision.reason)

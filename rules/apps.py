@@ -11,3 +11,17 @@ class RulesConfig(AppConfig):
 
         register_outbound()
         register_rules()
+
+        from django.db.models.signals import post_delete, post_save
+
+        from casedesk.models import Queue
+
+        from .models import RoutingRule
+        from .routing import active_routing_rules
+
+        # Cached rules carry their queue: a queue edit clears them too.
+        for model in (RoutingRule, Queue):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    active_routing_rules.clear, sender=model, dispatch_uid=f"rules.cached.{model.__name__}"
+                )

@@ -7,6 +7,7 @@ import logging
 
 from django.db import transaction
 
+from casedesk.cached import Lookup
 from casedesk.models import Case
 from casedesk.services import RoutingDecision
 
@@ -17,9 +18,17 @@ from .textmatch import PatternTimeout
 logger = logging.getLogger(__name__)
 
 
-def matching_routing_rule(case: Case, context: dict) -> RoutingRule | None:
+# Read on every new case, edited rarely: cached per process (see casedesk.cached).
+active_routing_rules: Lookup[list[RoutingRule]] = Lookup(
+    lambda: list(RoutingRule.objects.filter(is_active=True).select_related("queue", "owner"))
+)
+
+
+def matching_routing_rule(
+    case: Case, context: dict, rules: list[RoutingRule] | None = None
+) -> RoutingRule | None:
     facts = Facts(case, context=context)
-    for rule in RoutingRule.objects.filter(is_active=True).select_related("queue", "owner"):
+    for rule in active_routing_rules.get() if rules is None else rules:
         try:
             if shared_conditions_hold(rule, facts):
                 return rule
@@ -34,8 +43,13 @@ def route_case(case: Case, context: dict) -> RoutingDecision:
     """The router registered with casedesk.services.set_router. Never raises: a broken rule
     must not keep a customer's case from being created."""
     try:
+        rules = active_routing_rules.get()
+        if not rules:
+            return RoutingDecision()
+        # Conditions may read the database; the savepoint keeps a failure there from
+        # breaking the caller's transaction.
         with transaction.atomic():
-            rule = matching_routing_rule(case, context)
+            rule = matching_routing_rule(case, context, rules)
     except Exception:
         logger.exception("routing failed for case %s; using the default queue", case.pk)
         return RoutingDecision()

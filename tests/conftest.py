@@ -28,6 +28,17 @@ def free_port() -> int:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cached_lookups():
+    """Per-process lookup caches (casedesk.cached) must not carry rows from one test's
+    rolled-back database into the next."""
+    from casedesk import cached
+
+    cached.clear_all()
+    yield
+    cached.clear_all()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(settings, tmp_path):
     from casedesk.celery import app
 
