@@ -469,9 +469,8 @@ def _act(inbound: InboundMessage, decision: Decision, parsed: ParsedMail | None)
                 attachments=files,
                 meta=parsed.content_meta,
                 routing_context={
-                    "from": parsed.from_address,
-                    "to": parsed.to,
-                    "cc": parsed.cc,
+                    "sender": parsed.from_address,
+                    "to_address": [*parsed.to, *parsed.cc, *parsed.envelope_to],
                     "subject": parsed.subject,
                     "body": text,
                 },
