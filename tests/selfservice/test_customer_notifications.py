@@ -19,7 +19,7 @@ def test_an_agents_public_note_emails_the_customer_with_a_link_to_the_case(
         note = services.do_log_note(case, body="Please restart the printer.", actor=agent, is_public=True)
     [mail] = notifications()
     assert mail.to == [case.contact.email] and mail.case == case
-    assert mail.subject == f"Update on Case {case.number}: {case.title}"
+    assert mail.subject == f"Update on Case {case.number}: {case.title} [About Case {case.number}]"
     assert "Please restart the printer." in mail.text and "Alice Agent" in mail.text
     assert f"{settings.CASEDESK_SITE_URL}/portal/cases/{case.number}/" in mail.text
     assert CustomerNotification.objects.get(activity=note).outbound_email == mail
@@ -31,7 +31,7 @@ def test_an_agent_closing_the_case_emails_the_customer(case, agent, django_captu
     [mail] = notifications()
     template = mail_templates.get_template(mail_templates.CUSTOMER_CLOSED)
     assert template.subject.startswith("Case {{ case.number }} closed")
-    assert mail.subject == f"Case {case.number} closed: {case.title}"
+    assert mail.subject == f"Case {case.number} closed: {case.title} [About Case {case.number}]"
     assert "Replaced the toner." in mail.text and f"/portal/cases/{case.number}/" in mail.text
 
 
