@@ -14,7 +14,7 @@ class CasedeskConfig(AppConfig):
 
         from .mail_templates import saved_templates
         from .models import MailTemplate, Queue
-        from .services import _default_queue
+        from .services.routing import _default_queue
 
         # This process sees its own edits at once; other processes within casedesk.cached.TTL.
         for model, lookup in ((Queue, _default_queue), (MailTemplate, saved_templates)):

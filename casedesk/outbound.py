@@ -26,13 +26,12 @@ from .models import Activity, Case, Contact, OutboundEmail, Profile
 from .services import (
     CaseActionError,
     NewAttachment,
-    _lock,
-    _write_activity,
     add_attachments,
     enqueue_email,
     make_message_id,
     thread_headers,
 )
+from .services.common import _lock, _write_activity
 from .templating import TemplateRenderError, person_name, render_user_template, template_context
 
 SHARED = "shared"

@@ -49,5 +49,5 @@ def test_the_router_and_the_subscriber_are_installed_at_startup():
     from casedesk import services as casedesk_services
     from rules.routing import route_case
 
-    assert casedesk_services._router is route_case
+    assert casedesk_services.routing._router is route_case
     assert subscribers.on_domain_event in events._subscribers

@@ -1,208 +1,37 @@
-"""State changes of the core domain. Each `do_*` function makes one complete change in one
-transaction, writes its Activity in that same transaction and publishes its domain event
-(delivered after commit). Every channel (console, clerk, portal, rules) goes through here."""
+"""State changes of a case: open, note, accept, assign, dispatch, status, priority, close,
+reopen, route again. One transaction each, history and events inside it."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
-from . import events
-from .cached import Lookup
-from .models import (
+from .. import events
+from ..models import (
     Activity,
-    Attachment,
     Case,
-    CaseNumberCounter,
     Contact,
-    OutboundEmail,
     Queue,
 )
-from .roles import is_agent
-
-Actor = AbstractBaseUser | Contact | None
-
-
-class CaseActionError(Exception):
-    """An action that is not allowed in the case's current state; nothing was changed."""
-
-
-@dataclass(frozen=True)
-class EmailDetails:
-    """Headers of an email entry in the history."""
-
-    from_: str = ""
-    to: str = ""
-    cc: str = ""
-    subject: str = ""
-    date: datetime | None = None
-    message_id: str = ""
-
-
-@dataclass(frozen=True)
-class NewAttachment:
-    filename: str
-    content: bytes
-    content_type: str = "application/octet-stream"
-    content_id: str = ""
-    is_inline: bool = False
-
-
-@dataclass(frozen=True)
-class RoutingDecision:
-    queue: Queue | None = None
-    priority: int | None = None
-    owner: AbstractBaseUser | None = None
-    rule_name: str = ""
-
-
-# The rules app installs the auto-destination router at startup (casedesk must not import
-# rules). Until then, and whenever the router decides nothing, the default queue applies.
-Router = Callable[[Case, dict], RoutingDecision]
-_router: Router | None = None
-
-
-def set_router(router: Router | None) -> None:
-    global _router
-    _router = router
-
-
-_default_queue: Lookup[Queue | None] = Lookup(lambda: Queue.objects.filter(is_default=True).first())
-
-
-def default_queue() -> Queue | None:
-    """Where unrouted cases land; read at most every few seconds (see casedesk.cached)."""
-    return _default_queue.get()
-
-
-# --- helpers ----------------------------------------------------------------------------
-
-
-def _actor_fields(actor: Actor) -> dict:
-    if actor is None:
-        return {"actor_user": None, "actor_contact": None}
-    if isinstance(actor, Contact):
-        return {"actor_user": None, "actor_contact": actor}
-    return {"actor_user": actor, "actor_contact": None}
-
-
-def _event(name: str, case: Case, actor: Actor, **data) -> events.DomainEvent:
-    fields = _actor_fields(actor)
-    return events.DomainEvent(
-        name=name,
-        case_id=case.pk,
-        actor_user_id=fields["actor_user"].pk if fields["actor_user"] else None,
-        actor_contact_id=fields["actor_contact"].pk if fields["actor_contact"] else None,
-        data=data,
-    )
-
-
-def _write_activity(
-    case: Case, kind: str, actor: Actor, *, body: str = "", is_public: bool = True, **extra
-) -> Activity:
-    activity = Activity.objects.create(
-        case=case, kind=kind, body=body, is_public=is_public, **_actor_fields(actor), **extra
-    )
-    now = timezone.now()
-    Case.objects.filter(pk=case.pk).update(updated_at=now)
-    case.updated_at = now
-    return activity
-
-
-def _email_fields(email: EmailDetails | None) -> dict:
-    if email is None:
-        return {}
-    return {
-        "email_from": email.from_,
-        "email_to": email.to,
-        "email_cc": email.cc,
-        "email_subject": email.subject,
-        "email_date": email.date,
-        "message_id": email.message_id,
-    }
-
-
-def _lock(case: Case) -> Case:
-    """Re-read the case under a row lock so concurrent actions serialise."""
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("queue", "owner", "contact")
-        .get(pk=case.pk)
-    )
-
-
-def add_attachments(activity: Activity, files: Iterable[NewAttachment]) -> list[Attachment]:
-    saved = []
-    for item in files:
-        attachment = Attachment(
-            case_id=activity.case_id,
-            activity=activity,
-            filename=item.filename,
-            content_type=item.content_type or "application/octet-stream",
-            size=len(item.content),
-            content_id=item.content_id,
-            is_inline=item.is_inline,
-        )
-        attachment.file.save(item.filename, ContentFile(item.content), save=False)
-        saved.append(attachment)
-    if len(saved) > 1 and connection.features.can_return_rows_from_bulk_insert:
-        Attachment.objects.bulk_create(saved)
-    else:
-        for attachment in saved:
-            attachment.save()
-    return saved
-
-
-def _increment_case_counter() -> int | None:
-    """Increment the counter row and read it back in one statement; None if the row does
-    not exist yet. The row lock taken by the UPDATE serialises concurrent creators."""
-    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last_number = last_number + 1 WHERE id = %s RETURNING last_number", [1]
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def _update_returning_supported() -> bool:
-    if connection.vendor == "postgresql":
-        return True
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return sqlite3.sqlite_version_info >= (3, 35)
-    return False
-
-
-def next_case_number() -> int:
-    """Hand out the next case number; call inside the transaction that creates the case."""
-    for _ in range(3):
-        if _update_returning_supported():
-            number = _increment_case_counter()
-            if number is not None:
-                return number
-        elif CaseNumberCounter.objects.filter(pk=1).update(last_number=F("last_number") + 1):
-            return CaseNumberCounter.objects.values_list("last_number", flat=True).get(pk=1)
-        try:
-            with transaction.atomic():
-                CaseNumberCounter.objects.create(pk=1, last_number=settings.CASEDESK_FIRST_CASE_NUMBER)
-            return settings.CASEDESK_FIRST_CASE_NUMBER
-        except IntegrityError:
-            continue  # another transaction created the counter first; increment it
-    raise RuntimeError("could not allocate a case number")
-
-
-# --- cases ------------------------------------------------------------------------------
+from ..roles import is_agent
+from .common import (
+    Actor,
+    CaseActionError,
+    EmailDetails,
+    NewAttachment,
+    _actor_fields,
+    _email_fields,
+    _event,
+    _lock,
+    _write_activity,
+    add_attachments,
+)
+from .contacts import get_or_create_contact
+from .numbers import next_case_number
+from .routing import RoutingDecision, default_queue, route, routing_context_for
 
 
 def do_create_case(
@@ -246,11 +75,7 @@ def do_create_case(
             **_email_fields(email),
         )
         add_attachments(first, attachments)
-        decision = (
-            RoutingDecision(queue=queue)
-            if queue
-            else (_router(case, routing_context or {}) if _router else RoutingDecision())
-        )
+        decision = RoutingDecision(queue=queue) if queue else route(case, routing_context or {})
         target = decision.queue or default_queue()
         _create_activities(_apply_routing(case, decision, target, explicit_queue=queue is not None))
         events.publish(_event(events.CASE_CREATED, case, actor, channel=channel, activity_id=first.pk))
@@ -507,149 +332,11 @@ def do_reopen_case(case: Case, *, actor: Actor, reason: str = "") -> Case:
     return case
 
 
-# --- contacts ---------------------------------------------------------------------------
-
-
-def get_or_create_contact(email: str, *, name: str = "") -> tuple[Contact, bool]:
-    """Find the contact for an address (case-insensitive) or create one, placing it in the
-    site that owns the address's domain."""
-
-    email = email.strip().lower()
-    contact = Contact.objects.filter(email=email).first()
-    if contact:
-        return contact, False
-    return create_contact(email, name=name)
-
-
-def create_contact(email: str, *, name: str = "") -> tuple[Contact, bool]:
-    """Create the contact for an address the caller just looked up and did not find (if
-    someone else created it meanwhile, that one is returned: (contact, False))."""
-    from .models import SiteDomain
-
-    email = email.strip().lower()
-    domain = email.rpartition("@")[2]
-    site_domain = SiteDomain.objects.select_related("site").filter(domain=domain).first()
-    try:
-        with transaction.atomic():
-            contact = Contact.objects.create(
-                email=email, name=name.strip(), site=site_domain.site if site_domain else None
-            )
-        return contact, True
-    except IntegrityError:
-        return Contact.objects.get(email=email), False
-
-
-# --- outgoing mail ----------------------------------------------------------------------
-
-
-def mail_domain() -> str:
-    from email.utils import parseaddr
-
-    return parseaddr(settings.CASEDESK_FROM_EMAIL)[1].rpartition("@")[2] or "casedesk.localhost"
-
-
-def make_message_id(case: Case | None = None) -> str:
-    """A Message-ID in our own domain; the case number in it helps threading by headers."""
-    prefix = f"case{case.number}." if case is not None else ""
-    return f"<{prefix}{uuid.uuid4().hex}@{mail_domain()}>"
-
-
-def thread_headers(case: Case) -> tuple[str, str]:
-    """In-Reply-To and References for a new message on the case: the last message of the
-    case thread, and the chain of every message id the case has seen (most recent 20)."""
-    ids = list(
-        Activity.objects.filter(case=case)
-        .exclude(message_id="")
-        .order_by("-created_at", "-id")
-        .values_list("message_id", flat=True)[:20]
-    )
-    if not ids:
-        return "", ""
-    return ids[0], " ".join(reversed(ids))
-
-
-def enqueue_email(
-    *,
-    to: Sequence[str],
-    subject: str,
-    text: str,
-    kind: str = OutboundEmail.Kind.AGENT,
-    case: Case | None = None,
-    activity: Activity | None = None,
-    from_email: str = "",
-    reply_to: Sequence[str] = (),
-    cc: Sequence[str] = (),
-    bcc: Sequence[str] = (),
-    html: str = "",
-    created_by: AbstractBaseUser | None = None,
-    message_id: str = "",
-    in_reply_to: str = "",
-    references: str = "",
-    extra_headers: dict[str, str] | None = None,
-) -> OutboundEmail:
-    """Record an email to send. Must run inside the caller's transaction; the RuleManager
-    is told after commit (event `email.queued`) and its sweeper catches anything missed."""
-    for value in (subject, from_email, *to, *cc, *bcc, *reply_to, in_reply_to):
-        if "\r" in value or "\n" in value:
-            raise ValueError("Header values must not contain line breaks.")
-    headers = dict(extra_headers or {})
-    if case is not None:
-        headers.setdefault("X-Casedesk-Case", str(case.number))
-    if kind != OutboundEmail.Kind.AGENT:
-        headers.setdefault("Auto-Submitted", "auto-generated")
-    with transaction.atomic(savepoint=False):
-        outbound = OutboundEmail.objects.create(
-            case=case,
-            activity=activity,
-            kind=kind,
-            created_by=created_by,
-            from_email=from_email or settings.CASEDESK_FROM_EMAIL,
-            reply_to=list(reply_to),
-            to=list(to),
-            cc=list(cc),
-            bcc=list(bcc),
-            subject=subject,
-            text=text,
-            html=html,
-            message_id=message_id or make_message_id(case),
-            in_reply_to=in_reply_to,
-            references=references,
-            extra_headers=headers,
-        )
-        events.publish(
-            events.DomainEvent(
-                name=events.EMAIL_QUEUED,
-                case_id=case.pk if case else None,
-                actor_user_id=created_by.pk if created_by else None,
-                data={"outbound_email_id": outbound.pk},
-            )
-        )
-    return outbound
-
-
-# --- self-service portal (issue 8) ------------------------------------------------------
-
-
-def do_link_contact_user(contact: Contact, *, user: AbstractBaseUser) -> Contact:
-    """Give a contact its portal login (after the address was verified)."""
-    with transaction.atomic():
-        contact = Contact.objects.select_for_update().get(pk=contact.pk)
-        if contact.user_id is not None and contact.user_id != user.pk:
-            raise CaseActionError(f"{contact.email} already has a portal account.")
-        if contact.user_id is None:
-            contact.user = user
-            contact.save(update_fields=["user"])
-    return contact
-
-
 def do_mark_case_seen_by_customer(case: Case) -> None:
     """Record that the contact looked at the case in the portal (for "replied since")."""
     now = timezone.now()
     Case.objects.filter(pk=case.pk).update(customer_seen_at=now)
     case.customer_seen_at = now
-
-
-# --- console (issue 3) ------------------------------------------------------------------
 
 
 def do_open_case_for_email(
@@ -681,39 +368,6 @@ def do_open_case_for_email(
     return case, created
 
 
-# --- issue 7: rules (notifications, rule errors, route again) ---------------------------
-
-
-def do_record_notification(
-    case: Case,
-    *,
-    to: str,
-    subject: str,
-    text: str,
-    recipient_label: str = "",
-    rule_name: str = "",
-) -> OutboundEmail:
-    """Queue one notification email and log it on the case as a one-line internal entry.
-    Notifications do not touch the case's updated time: they are not work on the case."""
-    with transaction.atomic():
-        label = recipient_label or to
-        activity = Activity.objects.create(
-            case=case,
-            kind=Activity.Kind.NOTIFICATION,
-            body=f"Notification sent to {label}" + (f" (rule “{rule_name}”)" if rule_name else ""),
-            is_public=False,
-            meta={"rule": rule_name, "to": to},
-        )
-        return enqueue_email(
-            to=[to],
-            subject=" ".join(subject.split()),
-            text=text,
-            kind=OutboundEmail.Kind.NOTIFICATION,
-            case=case,
-            activity=activity,
-        )
-
-
 def do_record_rule_error(case: Case, *, rule_name: str, message: str) -> Activity:
     """Log on the case that a rule could not run as written (internal entry)."""
     return Activity.objects.create(
@@ -725,17 +379,6 @@ def do_record_rule_error(case: Case, *, rule_name: str, message: str) -> Activit
     )
 
 
-def routing_context_for(case: Case) -> dict:
-    """The routing context of an existing case, rebuilt from its first history entry."""
-    first = Activity.objects.filter(case=case).order_by("created_at", "id").first()
-    return {
-        "to_address": first.email_to if first is not None else "",
-        "sender": case.contact.email,
-        "subject": case.title,
-        "body": first.body if first is not None else "",
-    }
-
-
 def do_route_case(case: Case, *, actor: Actor) -> RoutingDecision:
     """ "Route again": run the auto-destination router on an existing case and apply its
     decision (queue as by do_dispatch_case, then priority and owner). Raises
@@ -744,7 +387,7 @@ def do_route_case(case: Case, *, actor: Actor) -> RoutingDecision:
         case = _lock(case)
         if case.is_closed:
             raise CaseActionError(f"{case.label} is closed; reopen it before routing it again.")
-        decision = _router(case, routing_context_for(case)) if _router else RoutingDecision()
+        decision = route(case, routing_context_for(case))
         target = decision.queue or default_queue()
         changed = False
         if target is not None and target.pk != case.queue_id:
@@ -760,26 +403,3 @@ def do_route_case(case: Case, *, actor: Actor) -> RoutingDecision:
             where = f"by rule “{decision.rule_name}”" if decision.rule_name else "by default"
             raise CaseActionError(f"{case.label} is already where the rules put it ({where}).")
     return decision
-
-
-# --- issue 5 (mail clerk): bounces of our outgoing mail -------------------------------------
-
-
-def do_record_bounce(outbound: OutboundEmail, *, reason: str) -> OutboundEmail:
-    """A bounce of one of our emails came back: flag the OutboundEmail and, when it belongs
-    to a case, say so in the case history (internal, so no customer rules fire)."""
-    reason = " ".join(reason.split())[:500] or "bounced"
-    with transaction.atomic():
-        OutboundEmail.objects.filter(pk=outbound.pk).update(delivery_status="bounced", last_error=reason)
-        outbound.delivery_status, outbound.last_error = "bounced", reason
-        if outbound.case_id:
-            case = _lock(outbound.case)
-            _write_activity(
-                case,
-                Activity.Kind.NOTE,
-                None,
-                body=f"Email to {', '.join(outbound.to)} bounced: {reason}",
-                is_public=False,
-                meta={"outbound_email_id": outbound.pk, "bounce": True},
-            )
-    return outbound
