@@ -10,7 +10,11 @@ import pytest
 from mailclerk.extract import extract_body
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "replies"
+# The workplace's shared corpus when this checkout sits beside it (it may have grown), else
+# the copy kept in the fixtures (MIT-licensed sources, licenses alongside) so CI always runs it.
+SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "replies"
+VENDORED_CORPUS = Path(__file__).parent / "fixtures" / "reply-corpus" / "replies"
+CORPUS = SHARED_CORPUS if (SHARED_CORPUS.parent / "score.py").exists() else VENDORED_CORPUS
 SCORE_PY = CORPUS.parent / "score.py"
 MIN_PASSED = 24  # of 24: raise it when the corpus grows, never lower it to make a change pass
 
