@@ -24,6 +24,32 @@ from mailclerk.quotes import DEFAULT_MARKERS
 logger = logging.getLogger(__name__)
 
 
+class _MemoHeaderPolicy(email.policy.EmailPolicy):
+    """policy.default, remembering parsed header objects by (name, raw value).
+
+    The stdlib re-parses a header (e.g. Content-Type) on every read, and the parser and the
+    extraction read Content-Type of each part many times; parsed headers are immutable, so
+    sharing them is safe. Profiling bench/ingest.py showed header re-parsing as the largest
+    single cost of ingest."""
+
+    def header_fetch_parse(self, name, value):
+        if hasattr(value, "name") or not isinstance(value, str) or len(value) > _HEADER_MEMO_VALUE_MAX:
+            return super().header_fetch_parse(name, value)
+        key = (name, value)
+        header = _HEADER_MEMO.get(key)
+        if header is None:
+            if len(_HEADER_MEMO) >= _HEADER_MEMO_MAX:
+                _HEADER_MEMO.clear()
+            header = _HEADER_MEMO[key] = super().header_fetch_parse(name, value)
+        return header
+
+
+_HEADER_MEMO: dict[tuple[str, str], object] = {}
+_HEADER_MEMO_MAX = 20_000
+_HEADER_MEMO_VALUE_MAX = 998  # the RFC 5322 line limit: longer values are parsed each time
+PARSE_POLICY = _MemoHeaderPolicy()
+
+
 class ParseError(ValueError):
     """The bytes are not an email message (empty, binary junk, no headers)."""
 
@@ -150,7 +176,7 @@ def parse_message(raw: bytes) -> ParsedMail:
     if not raw or not raw.strip():
         raise ParseError("empty message")
     try:
-        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        msg = email.message_from_bytes(raw, policy=PARSE_POLICY)
     except Exception as exc:  # the stdlib parser is lenient; this is defensive
         raise ParseError(f"unparseable: {exc}") from exc
     keys = {k.lower() for k in msg.keys()}
