@@ -11,7 +11,7 @@ RAW = (
 def test_two_messages_with_the_same_headers_are_parsed_alike():
     first, second = parse_message(RAW), parse_message(RAW)
     assert first.from_address == second.from_address == "dana@acme.example"
-    assert first.msg.get_content() == second.msg.get_content() == "Café\n"
+    assert first.msg.get_content().strip() == second.msg.get_content().strip() == "Café"
 
 
 def test_changing_one_message_does_not_change_another():
