@@ -14,7 +14,7 @@ from django.utils.html import format_html
 
 from casedesk.models import Case
 from casedesk.services import CaseActionError
-from mailclerk import services
+from mailclerk import quarantine
 from mailclerk.models import ConfirmationSent, InboundMessage, Mailbox, QuoteMarker
 from mailclerk.parsing import ParseError
 
@@ -127,12 +127,12 @@ class InboundMessageAdmin(admin.ModelAdmin):
         form = AssignForm(request.POST or None)
         if request.method == "POST":
             if "release" in request.POST:
-                inbound = services.release_inbound(inbound.pk)
+                inbound = quarantine.release_inbound(inbound.pk)
                 messages.info(request, f"Released: {inbound.get_status_display()} {inbound.reason}".strip())
                 return redirect("admin:mailclerk_inboundmessage_change", inbound.pk)
             if form.is_valid():
                 try:
-                    services.assign_inbound_to_case(inbound.pk, form.case, actor=request.user)
+                    quarantine.assign_inbound_to_case(inbound.pk, form.case, actor=request.user)
                 except (CaseActionError, ParseError) as exc:
                     messages.error(request, str(exc))
                 else:
@@ -151,16 +151,16 @@ class InboundMessageAdmin(admin.ModelAdmin):
     def release_selected(self, request, queryset):
         done = 0
         for pk in queryset.filter(status=InboundMessage.Status.QUARANTINED).values_list("pk", flat=True):
-            services.release_inbound(pk)
+            quarantine.release_inbound(pk)
             done += 1
         self.message_user(request, f"Released {done} message(s).")
 
     def delete_model(self, request, obj):
-        services.delete_inbound(obj)
+        quarantine.delete_inbound(obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            services.delete_inbound(obj)
+            quarantine.delete_inbound(obj)
 
 
 @admin.register(ConfirmationSent)

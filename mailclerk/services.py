@@ -1,15 +1,16 @@
 """The clerk's decisions and actions. `store_inbound` is all a door does; `process_inbound`
 decides (read-only `decide`, shared with clerk_parse) and acts in one transaction through
-casedesk services; anything it cannot handle is quarantined with a reason."""
+casedesk services; anything it cannot handle is quarantined with a reason. An agent's own
+mail about a case is handled in mailclerk.agent_mail; admin actions on quarantined mail in
+mailclerk.quarantine."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import parseaddr
@@ -30,8 +31,8 @@ from casedesk.roles import is_agent
 from casedesk.templating import TemplateRenderError
 from mailclerk import robots
 from mailclerk import threading as clerk_threading
+from mailclerk.agent_mail import AGENT_MAIL_REASONS, agent_mail_kind, log_agent_mail
 from mailclerk.attachments import AttachmentLimits
-from mailclerk.forwarded import parse_forwarded
 from mailclerk.markers import active_markers
 from mailclerk.models import ConfirmationSent, InboundMessage, Mailbox, content_hash, inbound_raw_path
 from mailclerk.parsing import (
@@ -45,7 +46,6 @@ from mailclerk.parsing import (
     header,
     parse_message,
 )
-from mailclerk.quotes import strip_quoted_text
 
 logger = logging.getLogger(__name__)
 
@@ -581,171 +581,3 @@ def quarantine(pk: int, reason: str) -> InboundMessage:
         inbound.processed_at = timezone.now()
         inbound.save(update_fields=["status", "action", "reason", "processed_at"])
     return inbound
-
-
-# --- quarantine: admin actions ----------------------------------------------------------
-
-
-def release_inbound(pk: int) -> InboundMessage:
-    """Re-process a quarantined message; the admin vouches for the sender."""
-    with transaction.atomic():
-        updated = InboundMessage.objects.filter(pk=pk, status=InboundMessage.Status.QUARANTINED).update(
-            status=InboundMessage.Status.RECEIVED, action="", reason=""
-        )
-    if not updated:
-        return InboundMessage.objects.get(pk=pk)
-    return process_inbound(pk, trust_sender=True)
-
-
-def assign_inbound_to_case(pk: int, case: Case, *, actor) -> InboundMessage:
-    """Log a quarantined message on a case the admin chose."""
-    with transaction.atomic():
-        inbound = InboundMessage.objects.select_for_update().get(pk=pk)
-        if inbound.status != InboundMessage.Status.QUARANTINED:
-            raise core.CaseActionError("Only quarantined messages can be assigned to a case.")
-        parsed = parse_message(inbound.read_raw())
-        decision = Decision(
-            LOG_NOTE,
-            f"assigned to {case.label} by {actor}",
-            case=case,
-            case_number=case.number,
-            matched_by="admin",
-            contact=Contact.objects.filter(email=parsed.from_address).first()
-            if parsed.from_address
-            else None,
-            agent=actor,
-            reopen=False,
-        )
-        text, html, files = _content(parsed)
-        inbound.activity = core.do_log_note(
-            case,
-            body=text,
-            html=html,
-            actor=decision.contact or actor,
-            attachments=files,
-            email=_details(parsed),
-            meta={
-                "is_robot": False,
-                "inbound_id": inbound.pk,
-                "assigned_by": actor.pk,
-                **parsed.content_meta,
-            },
-        )
-        inbound.status = InboundMessage.Status.PROCESSED
-        inbound.action = LOG_NOTE
-        inbound.case = case
-        inbound.matched_by = "admin"
-        inbound.reason = decision.reason
-        inbound.processed_at = timezone.now()
-        inbound.save()
-    return inbound
-
-
-def delete_inbound(inbound: InboundMessage) -> None:
-    name = inbound.raw.name
-    storage = inbound.raw.storage
-    inbound.delete()
-    if name and not InboundMessage.objects.filter(raw=name).exists():
-        transaction.on_commit(lambda: storage.delete(name))
-
-
-# --- issue 6: an agent's forward of a customer's mail, and the agent's BCC ----------------
-
-FORWARDED = "forwarded"
-BCC = "bcc"
-AGENT_MAIL_REASONS = {
-    FORWARDED: "forwarded by an agent: logged for the original sender",
-    BCC: "agent's mail with the clerk in Bcc: logged as email out",
-}
-_FORWARD_SUBJECT = re.compile(
-    r"^\s*(?:(?:re|aw|sv|antw|réf)\s*:\s*)*(?:fwd?|fw|wg|tr|rv|enc|vs|vb|i|doorst|továbbítás)\s*:",
-    re.IGNORECASE,
-)
-
-
-def agent_mail_kind(parsed: ParsedMail, own: frozenset[str]) -> str:
-    """BCC when the clerk is not among the visible recipients (the agent wrote to someone
-    else and blind-copied the clerk); FORWARDED when the agent forwarded a mail to the clerk."""
-    visible = [*parsed.to, *parsed.cc]
-    if visible and not any(is_clerk_address(a, own) for a in visible):
-        return BCC
-    if _FORWARD_SUBJECT.match(parsed.subject):
-        return FORWARDED
-    return ""
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """Forward headers often print a local time without a zone: read it in ours."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
-
-
-def log_agent_mail(
-    inbound: InboundMessage,
-    decision: Decision,
-    parsed: ParsedMail,
-    *,
-    text: str,
-    html: str,
-    files: list[core.NewAttachment],
-) -> Activity:
-    agent, case = decision.agent, decision.case
-    meta = {"inbound_id": inbound.pk, "via": decision.agent_mail, **parsed.content_meta}
-    if decision.agent_mail == BCC:
-        return core.do_log_note(
-            case,
-            body=text,
-            html=html,
-            actor=agent,
-            kind=Activity.Kind.EMAIL_OUT,
-            attachments=files,
-            email=_details(parsed),
-            meta=meta,
-        )
-    full_text = parsed.content_meta.get("full_text") or text
-    forwarded = parse_forwarded(full_text)
-    if forwarded is None or not forwarded.sender_email:
-        # No forwarded block to attribute: the agent's own note, as any agent mail.
-        return core.do_log_note(
-            case, body=text, html=html, actor=agent, attachments=files, email=_details(parsed), meta=meta
-        )
-    sender = forwarded.sender_email.lower()
-    original = (
-        find_agent(sender) or core.get_or_create_contact(sender, name=_db_text(forwarded.sender_name))[0]
-    )
-    new_text, _, _ = strip_quoted_text(forwarded.text, markers=active_markers())
-    meta = {
-        "inbound_id": inbound.pk,
-        "via": FORWARDED,
-        "forwarded_by": agent.pk,
-        "no_new_text": not new_text.strip(),
-    }
-    if new_text.strip() != forwarded.text.strip():
-        meta["full_text"] = _db_text(forwarded.text)
-    if parsed.content_meta.get("attachments_not_stored"):
-        meta["attachments_not_stored"] = parsed.content_meta["attachments_not_stored"]
-        new_text = new_text.rstrip() + "\n\n" + "\n".join(f"[{d}]" for d in meta["attachments_not_stored"])
-    shown_from = f"{forwarded.sender_name} <{sender}>" if forwarded.sender_name else sender
-    note = core.do_log_note(
-        case,
-        body=_db_text(new_text.strip("\n")),
-        actor=original,
-        attachments=files,
-        email=core.EmailDetails(
-            from_=_db_text(shown_from)[:500],
-            subject=_db_text(forwarded.subject)[:998],
-            date=_aware(forwarded.date),
-        ),
-        meta=meta,
-    )
-    added, _, _ = strip_quoted_text(forwarded.forwarder_text, markers=active_markers())
-    if added.strip():
-        core.do_log_note(
-            case,
-            body=_db_text(added.strip("\n")),
-            actor=agent,
-            is_public=False,
-            meta={"inbound_id": inbound.pk, "via": FORWARDED, "forward_of": note.pk},
-        )
-    return note
