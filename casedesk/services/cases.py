@@ -100,15 +100,15 @@ def _apply_routing(
         case.queue = target
         fields.append("queue")
         via = (
-            f"rule “{decision.rule_name}”"
+            f" by rule “{decision.rule_name}”"
             if decision.rule_name
-            else ("default queue" if not explicit_queue else "")
+            else (" (the default queue: no routing rule matched)" if not explicit_queue else "")
         )
         entries.append(
             Activity(
                 case=case,
                 kind=Activity.Kind.DISPATCHED,
-                body=f"Dispatched to {target.name}" + (f" by {via}" if via else ""),
+                body=f"Dispatched to {target.name}{via}",
                 is_public=False,
                 meta={"queue_id": target.pk, "rule": decision.rule_name},
             )

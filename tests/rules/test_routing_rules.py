@@ -34,7 +34,7 @@ def test_it_falls_back_to_the_default_queue_when_no_rule_matches(customer, suppo
     case = create(customer, title="Printer jam")
     assert case.queue == support_queue
     assert Activity.objects.get(case=case, kind=Activity.Kind.DISPATCHED).body == (
-        "Dispatched to Support Cases by default queue"
+        "Dispatched to Support Cases (the default queue: no routing rule matched)"
     )
 
 
