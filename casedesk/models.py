@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from .roles import display_name
+
 
 class Site(models.Model):
     """A customer organisation."""
@@ -253,8 +255,7 @@ class Activity(models.Model):
     @property
     def actor_display(self) -> str:
         if self.actor_user_id:
-            user = self.actor_user
-            return user.get_full_name() or user.get_username()
+            return display_name(self.actor_user)
         if self.actor_contact_id:
             return self.actor_contact.display
         return "System"

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from . import events
 from .models import Activity, Case, Contact, OutboundEmail, Profile
+from .roles import display_name
 from .services import (
     CaseActionError,
     NewAttachment,
@@ -32,7 +33,7 @@ from .services import (
     thread_headers,
 )
 from .services.common import _lock, _write_activity
-from .templating import TemplateRenderError, person_name, render_user_template, template_context
+from .templating import TemplateRenderError, render_user_template, template_context
 
 SHARED = "shared"
 AGENT = "agent"
@@ -57,7 +58,7 @@ def from_address_for(agent: AbstractBaseUser | None, mode: str | None = None) ->
     agent without an email address falls back to the shared address)."""
     mode = mode or from_mode_for(agent)
     if mode == AGENT and agent is not None and agent.email:
-        return formataddr((person_name(agent), agent.email))
+        return formataddr((display_name(agent), agent.email))
     return settings.CASEDESK_FROM_EMAIL
 
 

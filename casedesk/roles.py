@@ -13,6 +13,11 @@ def agents_group() -> Group:
     return group
 
 
+def display_name(user) -> str:
+    """How a user is named everywhere (history, mail, forms): full name, else username."""
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
 def is_agent(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False

@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 
+from .roles import display_name
+
 _engine = Engine(dirs=[], app_dirs=False, loaders=[], autoescape=False, string_if_invalid="", libraries={})
 
 BLOCKED_TAGS = ("{% load", "{% include", "{% extends", "{% debug", "{% ssi", "{% templatetag")
@@ -18,10 +20,6 @@ BLOCKED_TAGS = ("{% load", "{% include", "{% extends", "{% debug", "{% ssi", "{%
 
 class TemplateRenderError(Exception):
     """The template could not be rendered; the message says why, for the person who wrote it."""
-
-
-def person_name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 def template_context(*, case=None, agent=None, contact=None, **extra: Any) -> dict[str, Any]:
@@ -50,7 +48,7 @@ def template_context(*, case=None, agent=None, contact=None, **extra: Any) -> di
         else {},
         "site": {"name": site.name} if site is not None else {"name": ""},
         "agent": {
-            "name": person_name(agent),
+            "name": display_name(agent),
             "first_name": agent.first_name or agent.get_username(),
             "last_name": agent.last_name,
             "email": agent.email,

@@ -18,7 +18,8 @@ from django.utils import timezone
 from casedesk import events, services
 from casedesk.events import DomainEvent
 from casedesk.models import Activity, Case, Contact, OutboundEmail, Profile
-from casedesk.templating import TemplateRenderError, person_name, render_user_template, template_context
+from casedesk.roles import display_name
+from casedesk.templating import TemplateRenderError, render_user_template, template_context
 
 from .models import EVENT_LABELS, BusinessRule, NotificationLog, RoutingRule, RuleError
 
@@ -85,7 +86,7 @@ def _user_recipient(user, profile: Profile | None) -> Recipient | None:
     mobiles = [profile.mobile_address] if profile.mobile_address and wants in ("mobile", "both") else []
     if not emails and not mobiles:
         return None
-    name = person_name(user)
+    name = display_name(user)
     return Recipient(key=f"user:{user.pk}", label=name, name=name, emails=emails, mobiles=mobiles)
 
 
@@ -151,7 +152,7 @@ def _actor(event: DomainEvent) -> dict:
     if event.actor_user_id:
         user = get_user_model().objects.filter(pk=event.actor_user_id).first()
         if user is not None:
-            return {"name": person_name(user), "email": user.email, "kind": "agent"}
+            return {"name": display_name(user), "email": user.email, "kind": "agent"}
     if event.actor_contact_id:
         contact = Contact.objects.filter(pk=event.actor_contact_id).first()
         if contact is not None:

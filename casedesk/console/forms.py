@@ -10,18 +10,14 @@ from django.template.defaultfilters import filesizeformat
 from .. import selectors
 from ..downloads import safe_filename
 from ..models import Case, Profile, Queue
-from ..roles import agent_users
+from ..roles import agent_users, display_name
 from ..services import NewAttachment
 from ..templating import TemplateRenderError, render_user_template
 
 
-def person_label(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 class AgentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return person_label(obj)
+        return display_name(obj)
 
 
 # --- attachments ------------------------------------------------------------------------
@@ -111,7 +107,7 @@ class CaseFilterForm(forms.Form):
             ("", "Any owner"),
             ("me", "Me"),
             ("none", "Nobody (unaccepted)"),
-            *[(str(agent.pk), person_label(agent)) for agent in self.agents],
+            *[(str(agent.pk), display_name(agent)) for agent in self.agents],
         ]
 
     def clean_owner(self) -> str:
@@ -171,7 +167,7 @@ class AssignForm(forms.Form):
         field = self.fields["owner"]
         field.queryset = get_user_model().objects.filter(is_active=True)
         field.widget.choices = [("", "---------")] + [
-            (agent.pk, person_label(agent))
+            (agent.pk, display_name(agent))
             for agent in agent_users().order_by("first_name", "last_name", "username")
         ]
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import selectors, services
 from ..downloads import attachment_response
 from ..models import Attachment, Case, Contact, Profile, Queue, Site
+from ..roles import display_name
 from ..services import CaseActionError
 from . import forms
 from .access import agent_required
@@ -165,7 +166,7 @@ def accept(request: HttpRequest, number: int) -> HttpResponse:
 def assign(request: HttpRequest, number: int) -> HttpResponse:
     def act(case: Case, data: dict) -> str:
         services.do_assign_case(case, owner=data["owner"], actor=request.user)
-        return f"{case.label} assigned to {forms.person_label(data['owner'])}."
+        return f"{case.label} assigned to {display_name(data['owner'])}."
 
     return _case_action(request, number, forms.AssignForm, "assign_form", act)
 

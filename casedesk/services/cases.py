@@ -16,7 +16,7 @@ from ..models import (
     Contact,
     Queue,
 )
-from ..roles import is_agent
+from ..roles import display_name, is_agent
 from .common import (
     Actor,
     CaseActionError,
@@ -120,7 +120,7 @@ def _apply_routing(
             Activity(
                 case=case,
                 kind=Activity.Kind.ASSIGNED,
-                body=f"Assigned to {decision.owner.get_full_name() or decision.owner.get_username()}",
+                body=f"Assigned to {display_name(decision.owner)}",
                 is_public=False,
                 meta={"owner_id": decision.owner.pk, "rule": decision.rule_name},
             )
@@ -215,7 +215,7 @@ def _set_owner(case: Case, owner: AbstractBaseUser, *, actor: Actor, accepted: b
         case.status = Case.Status.IN_PROGRESS
         fields.append("status")
     case.save(update_fields=fields)
-    name = owner.get_full_name() or owner.get_username()
+    name = display_name(owner)
     _write_activity(
         case,
         Activity.Kind.ASSIGNED,
