@@ -57,6 +57,16 @@ def _eager_celery(settings, tmp_path):
     app.conf.task_always_eager = True
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Personas are created with passwords; PBKDF2 would cost ~0.3 s per user. PBKDF2 stays
+    accepted for users made outside the test."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 # --- Celery: a real worker -------------------------------------------------------------
 
 

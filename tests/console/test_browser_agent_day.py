@@ -9,9 +9,8 @@ from tests.conftest import make_agent
 
 @pytest.mark.browser
 def test_an_agent_works_a_case_from_queue_to_close(
-    live_server, transactional_db, screenshot_on_failure, support_queue, case, settings
+    live_server, transactional_db, screenshot_on_failure, support_queue, case
 ):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     make_agent("alice", support_queue)
     page = screenshot_on_failure
     page.set_default_timeout(10_000)

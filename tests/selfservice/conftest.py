@@ -14,11 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def _own_cache_namespace(settings):
     """Each test counts rate limits from zero, on the configured cache (Redis in CI)."""
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"t{uuid.uuid4().hex}"}}
-    # Fast hashing for the many sign-ins here; PBKDF2 stays accepted for users made earlier.
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
 
 
 @pytest.fixture
